@@ -1,0 +1,37 @@
+# The two commands: `make run` (set up and serve the demo on SQLite) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := var/.setup-done
+PORT ?= 8000
+
+.PHONY: setup run test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	@mkdir -p var
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	npm ci --no-audit --no-fund
+	npm run build
+	@touch $(STAMP)
+
+run: setup
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(PORT)
+
+test: setup
+	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null) || \
+		echo "Chromium is not installed: browser tests will be skipped (apt-get install chromium)"
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=isg.settings_test
+
+clean:
+	rm -rf $(VENV) node_modules static/build var/.setup-done

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from decisions import demo
+
+
+class Command(BaseCommand):
+    help = "Create demo organisations, users of every role, cases and requests."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off (never on a live system).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off, so this looks like a live system: demo users with known "
+                "passwords would be a hole. Use --force if you really mean it."
+            )
+        accounts, created = demo.seed()
+        if not created:
+            self.stdout.write("Demo data is already there; nothing new was created.")
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {demo.DEMO_PASSWORD})"))
+        for username, role, organisation in accounts:
+            self.stdout.write(f"  {username:<8} {role:<18} {organisation}")

@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from decisions import selectors, services
+from decisions.forms import CaseEditForm, CaseForm, PersonForm, ShareRequestForm
+from isg.accounts.models import Organisation
+from isg.accounts.roles import CASE_WRITERS, organisations_where
+
+CASES_PER_PAGE = 25
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    open_requests = selectors.open_requests_for(request.user)[:50]
+    return render(
+        request,
+        "decisions/dashboard.html",
+        {
+            "open_requests": open_requests,
+            "can_create_cases": selectors.can_create_cases(request.user),
+        },
+    )
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = selectors.cases_for(request.user).select_related("organisation")
+    query = request.GET.get("q", "").strip()[:40]
+    if query:
+        cases = cases.filter(reference__icontains=query)
+    page = Paginator(cases.order_by("-created_at"), CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "decisions/case_list.html",
+        {
+            "page": page,
+            "query": query,
+            "can_create_cases": selectors.can_create_cases(request.user),
+        },
+    )
+
+
+def case_detail(request: HttpRequest, case_id) -> HttpResponse:
+    case = selectors.get_case_for(request.user, case_id)
+    can_write = selectors.cases_writable_by(request.user).filter(pk=case.pk).exists()
+    return render(
+        request,
+        "decisions/case_detail.html",
+        {
+            "case": case,
+            "people": case.people.all(),
+            "requests": case.requests.select_related("opened_by"),
+            "assigned": case.assigned.all(),
+            "can_write": can_write,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    organisation_ids = organisations_where(request.user, CASE_WRITERS)
+    if not organisation_ids:
+        raise Http404("You cannot open cases")
+    organisation = Organisation.objects.get(pk=organisation_ids[0])
+    form = CaseForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        case = services.case_create(
+            user=request.user, organisation=organisation, **form.cleaned_data
+        )
+        messages.success(request, f"Case {case.reference} created")
+        return redirect("case_detail", case_id=case.pk)
+    return render(request, "decisions/case_form.html", {"form": form, "title": "Open a case"})
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, case_id) -> HttpResponse:
+    case = selectors.get_case_for(request.user, case_id, write=True)
+    form = CaseEditForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        services.case_update(user=request.user, case=case, **form.cleaned_data)
+        messages.success(request, "Case updated")
+        return redirect("case_detail", case_id=case.pk)
+    return render(
+        request, "decisions/case_form.html", {"form": form, "case": case, "title": "Edit case"}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest, case_id) -> HttpResponse:
+    case = selectors.get_case_for(request.user, case_id, write=True)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = services.person_add(user=request.user, case=case, **form.cleaned_data)
+        messages.success(request, f"{person.role_label} added")
+        return redirect("case_detail", case_id=case.pk)
+    return render(
+        request,
+        "decisions/case_form.html",
+        {"form": form, "case": case, "title": "Add a person connected to the case"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_open(request: HttpRequest, case_id) -> HttpResponse:
+    case = selectors.get_case_for(request.user, case_id, write=True)
+    form = ShareRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        share_request = services.share_request_open(
+            user=request.user, case=case, **form.cleaned_data
+        )
+        messages.success(request, "Request opened")
+        return redirect("request_detail", request_id=share_request.pk)
+    return render(
+        request,
+        "decisions/case_form.html",
+        {"form": form, "case": case, "title": "Open a share request"},
+    )
+
+
+def request_detail(request: HttpRequest, request_id) -> HttpResponse:
+    share_request = selectors.get_request_for(request.user, request_id)
+    return render(
+        request,
+        "decisions/request_detail.html",
+        {"share_request": share_request, "case": share_request.case},
+    )

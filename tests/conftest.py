@@ -1,0 +1,78 @@
+import os
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import connection
+
+from decisions.models import Case, Person, ShareRequest
+from isg.accounts.models import Organisation, Role, User
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Database-specific tests run in their own pass; .ci/run runs both passes."""
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    other = "sqlite" if on_postgres else "postgres"
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker(other) else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture
+def on_postgres():
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs DATABASE_URL to point at PostgreSQL")
+
+
+@dataclass
+class World:
+    """Two organisations, a user of every role in each, and a case in the first."""
+
+    org: Organisation
+    other_org: Organisation
+    users: dict[str, User] = field(default_factory=dict)
+    case: Case | None = None
+    person: Person | None = None
+    share_request: ShareRequest | None = None
+
+
+ROLE_OF = {
+    "practitioner": Role.PRACTITIONER,
+    "unassigned": Role.PRACTITIONER,
+    "manager": Role.MANAGER,
+    "lead": Role.LEAD,
+    "admin": Role.ADMIN,
+}
+
+
+@pytest.fixture
+def world(db) -> World:
+    org = factories.make_organisation("Riverside")
+    other = factories.make_organisation("Northgate")
+    w = World(org=org, other_org=other)
+    for name, role in ROLE_OF.items():
+        w.users[name] = factories.make_user(org, role, username=name)
+        w.users[f"other_{name}"] = factories.make_user(other, role, username=f"other_{name}")
+    w.case = factories.make_case(org, assigned=[w.users["practitioner"]], reference="RIV-1")
+    w.person = factories.make_person(w.case, name="Neighbour Nell", protect_identity=True)
+    w.share_request = factories.make_request(w.case)
+    factories.make_case(other, assigned=[w.users["other_practitioner"]], reference="NORTH-1")
+    return w
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign a test client in as the given user."""
+
+    def sign_in(user: User | None):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from decisions.demo import DEMO_PASSWORD
+from decisions.models import Case
+from isg.accounts.models import Membership, Role, User
+
+
+def test_seed_demo_refuses_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+
+
+def test_seed_demo_creates_every_role_in_two_organisations_once(db, settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert DEMO_PASSWORD in out
+    assert "nothing new was created" in out
+    roles = set(Membership.objects.values_list("organisation__name", "role"))
+    for org in ("Riverside Children's Services", "Northgate Family Support"):
+        for role in (Role.PRACTITIONER, Role.MANAGER, Role.LEAD):
+            assert (org, role) in roles
+    assert User.objects.get(username="pat").check_password(DEMO_PASSWORD)
+    assert Case.objects.filter(organisation__name="Riverside Children's Services").count() == 3
+    assert Case.objects.get(reference="RCS-2026-0142").people.filter(protect_identity=True)

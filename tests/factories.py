@@ -1,0 +1,72 @@
+"""Plain factory functions: the smallest objects a test needs, with sensible defaults."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from decisions.models import Case, Person, ShareRequest
+from isg.accounts.models import Membership, Organisation, Role, User
+
+PASSWORD = "correct-horse-battery-staple"
+_counter = itertools.count(1)
+
+
+def make_organisation(name: str | None = None, **fields) -> Organisation:
+    return Organisation.objects.create(name=name or f"Organisation {next(_counter)}", **fields)
+
+
+def make_user(
+    organisation: Organisation | None = None,
+    role: str = Role.PRACTITIONER,
+    username: str | None = None,
+    **fields,
+) -> User:
+    n = next(_counter)
+    user = User.objects.create_user(
+        username=username or f"{role}{n}",
+        password=PASSWORD,
+        first_name=fields.pop("first_name", role.title()),
+        last_name=fields.pop("last_name", str(n)),
+        **fields,
+    )
+    if organisation is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    if role == Role.ADMIN:
+        user.is_staff = user.is_superuser = True
+        user.save()
+    return user
+
+
+def make_case(organisation: Organisation, assigned: list[User] = (), **fields) -> Case:
+    creator = fields.pop("created_by", None) or (assigned[0] if assigned else make_user())
+    case = Case.objects.create(
+        organisation=organisation,
+        reference=fields.pop("reference", f"CASE-{next(_counter)}"),
+        created_by=creator,
+        **fields,
+    )
+    case.assigned.set(assigned)
+    return case
+
+
+def make_person(case: Case, **fields) -> Person:
+    fields.setdefault("name", f"Person {next(_counter)}")
+    fields.setdefault("relationship", "parent")
+    return Person.objects.create(case=case, **fields)
+
+
+def make_request(case: Case, opened_by: User | None = None, **fields) -> ShareRequest:
+    today = timezone.localdate()
+    values = {
+        "direction": ShareRequest.INCOMING,
+        "counterpart_agency": "Police Public Protection Unit",
+        "counterpart_contact": "DC Example",
+        "counterpart_role": "Investigating officer",
+        "purpose": "Assess risk",
+        "information_requested": "Attendance record",
+        "received_on": today - datetime.timedelta(days=1),
+        "due_on": today + datetime.timedelta(days=3),
+    }
+    values.update(fields)
+    return ShareRequest.objects.create(case=case, opened_by=opened_by or case.created_by, **values)
