@@ -13,12 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "p7Kq2vX9mZ4rT8wY1nB6cF3hJ5dL0sG-aE_uI7oP2kR9tV4xQ8zM1bN6yH3jW5cD"
 
 
+def clean_env(**env: str) -> dict[str, str]:
+    """Only what a deployment would set: no test-run variables leak into the child."""
+    base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    return {**base, "DJANGO_SETTINGS_MODULE": "isg.settings", **env}
+
+
 def run(code: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
-    base.update(env)
-    base["DJANGO_SETTINGS_MODULE"] = "isg.settings"
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=ROOT, env=clean_env(**env), capture_output=True, text=True
     )
 
 
@@ -40,11 +43,10 @@ def test_strong_key_passes():
 
 
 def test_missing_secret_key_stops_the_app_with_a_clear_message():
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "isg.settings"},
+        env=clean_env(),
         capture_output=True,
         text=True,
     )
@@ -85,13 +87,7 @@ def test_check_deploy_is_clean_with_only_the_documented_variables():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")},
-            "DEBUG": "0",
-            "SECRET_KEY": STRONG_KEY,
-            "ALLOWED_HOSTS": "isg.example.org",
-            "DJANGO_SETTINGS_MODULE": "isg.settings",
-        },
+        env=clean_env(DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="isg.example.org"),
         capture_output=True,
         text=True,
     )
