@@ -170,3 +170,181 @@ class ShareRequest(models.Model):
     @property
     def is_overdue(self) -> bool:
         return bool(self.due_on and self.is_open and self.due_on < timezone.localdate())
+
+
+class ImmutableQuerySet(models.QuerySet):
+    """Bulk UPDATE and DELETE are refused; the database triggers refuse them too."""
+
+    def update(self, **kwargs):
+        raise ImmutableRecordError(f"{self.model.__name__} records cannot be changed")
+
+    def delete(self):
+        raise ImmutableRecordError(f"{self.model.__name__} records cannot be deleted")
+
+
+class ImmutableRecordError(Exception):
+    pass
+
+
+class ImmutableModel(models.Model):
+    """A row written once and never changed or deleted, by code or admin."""
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRecordError(f"{type(self).__name__} records cannot be changed")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecordError(f"{type(self).__name__} records cannot be deleted")
+
+
+class DecisionDraft(models.Model):
+    """Answers given so far in the wizard, saved at every step; only its owner sees it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    share_request = models.ForeignKey(ShareRequest, on_delete=models.PROTECT, related_name="drafts")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    framework = models.CharField(max_length=40)
+    framework_version = models.CharField(max_length=20)
+    facts = models.JSONField(default=dict, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    supersedes = models.ForeignKey(
+        "Decision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reconsideration_drafts",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["owner", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return f"Draft decision on {self.share_request}"
+
+
+class Decision(ImmutableModel):
+    """The decision record: written once on submit, never edited."""
+
+    class Outcome(models.TextChoices):
+        SHARE = "share", "Share"
+        SHARE_WITHOUT_CONSENT = "share_without_consent", "Share without consent"
+        SHARE_DEIDENTIFIED = "share_deidentified", "Share de-identified information"
+        DO_NOT_SHARE = "do_not_share", "Do not share"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    share_request = models.ForeignKey(
+        ShareRequest, on_delete=models.PROTECT, related_name="decisions"
+    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="decisions"
+    )
+    draft = models.OneToOneField(DecisionDraft, on_delete=models.PROTECT, related_name="decision")
+    framework = models.CharField(max_length=40)
+    framework_version = models.CharField(max_length=20)
+    facts = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict)
+    engine_result = models.JSONField(default=dict)
+    recommendation = models.CharField(max_length=30)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    override_reason = models.TextField(blank=True)
+    requires_approval = models.BooleanField(default=False)
+    consent = models.CharField(max_length=20, blank=True)
+    lawful_basis = models.CharField(max_length=80, blank=True)
+    rationale = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+
+    class Meta:
+        ordering = ["-decided_at"]
+        indexes = [
+            models.Index(fields=["organisation", "-decided_at"]),
+            models.Index(fields=["case", "-decided_at"]),
+            models.Index(fields=["organisation", "outcome"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} — {self.case.reference}"
+
+
+class AuditEntry(ImmutableModel):
+    """One event in the append-only, hash-chained, keyed audit log (see decisions/audit.py)."""
+
+    class Action(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGNED_OUT = "signed_out", "Signed out"
+        CASE_CREATED = "case_created", "Case created"
+        CASE_UPDATED = "case_updated", "Case updated"
+        PERSON_ADDED = "person_added", "Person added"
+        REQUEST_OPENED = "request_opened", "Request opened"
+        DECISION_SUBMITTED = "decision_submitted", "Decision submitted"
+        EMERGENCY_ACTION = "emergency_action", "Emergency action recorded"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        MORE_INFO_REQUESTED = "more_info_requested", "More information requested"
+        MORE_INFO_GIVEN = "more_info_given", "More information given"
+        SHARED = "shared", "Shared"
+        NOT_SHARED = "not_shared", "Not shared"
+        FOLLOW_UP_ADDED = "follow_up_added", "Follow-up added"
+        FOLLOW_UP_DONE = "follow_up_done", "Follow-up done"
+        RECONSIDERED = "reconsidered", "Reconsidered"
+        RECORD_VIEWED = "record_viewed", "Record viewed"
+        EXPORTED = "exported", "Exported"
+        PDF_DOWNLOADED = "pdf_downloaded", "PDF downloaded"
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=40, choices=Action.choices)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    outcome = models.CharField(max_length=30, blank=True)
+    snapshot = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64, unique=True)
+    entry_hash = models.CharField(max_length=64, unique=True)
+    hmac = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["organisation", "-sequence"]),
+            models.Index(fields=["case", "-sequence"]),
+            models.Index(fields=["actor", "-sequence"]),
+            models.Index(fields=["organisation", "action", "-sequence"]),
+            models.Index(fields=["organisation", "outcome", "-sequence"]),
+            models.Index(fields=["organisation", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.get_action_display()}"
