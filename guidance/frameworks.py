@@ -1,0 +1,532 @@
+"""Loading and validating framework definitions (versioned JSON data).
+
+Each framework lives in ``fixtures/frameworks/<slug>/<version>.json``. A definition is checked
+thoroughly when loaded, so that the engine can trust it and a broken data change fails loudly
+with a message that names the framework, the place and the problem. The schema is described in
+``docs/frameworks.md``. No Django import here: the models and admin build on this module.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from guidance.engine import (
+    CANONICAL_FACTS,
+    RECOMMENDATIONS,
+    RECORD_FIELDS,
+    WARNINGS,
+    EngineError,
+    check_fact_value,
+    condition_facts,
+    condition_uses_outcome,
+    iter_condition,
+    known_facts,
+    outcome_dependent_questions,
+)
+
+FRAMEWORKS_DIR: Path = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks"
+
+REQUIRED_KEYS: tuple[str, ...] = (
+    "slug",
+    "title",
+    "short_title",
+    "jurisdiction",
+    "version",
+    "effective_date",
+    "summary",
+    "sources",
+    "facts",
+    "questions",
+    "rules",
+    "warnings",
+    "record",
+    "approval",
+    "lawful_bases",
+    "principles",
+)
+OPTIONAL_KEYS: tuple[str, ...] = ("fact_prefix", "conditions")
+
+_SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+_PREFIX = re.compile(r"^[a-z][a-z0-9]*_$")
+_DECIDED = tuple(r for r in RECOMMENDATIONS if r != "incomplete")
+
+
+class DefinitionError(ValueError):
+    """A framework definition is malformed, or a framework cannot be found."""
+
+
+class _Checker:
+    """Collects the context (framework, location) for error messages."""
+
+    def __init__(self, definition: Mapping[str, Any]) -> None:
+        self.d = definition
+        slug = definition.get("slug", "?") if isinstance(definition, Mapping) else "?"
+        version = definition.get("version", "?") if isinstance(definition, Mapping) else "?"
+        self.name = f"framework {slug!s} {version!s}"
+
+    def fail(self, where: str, problem: str) -> None:
+        raise DefinitionError(f"{self.name}: {where}: {problem}")
+
+    def text(self, where: str, value: object, *, empty_ok: bool = False) -> None:
+        if not isinstance(value, str) or (not empty_ok and not value.strip()):
+            self.fail(where, "must be a non-empty string" if not empty_ok else "must be a string")
+
+    def keys(
+        self, where: str, value: object, required: Iterable[str], optional: Iterable[str] = ()
+    ) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            self.fail(where, "must be an object")
+        required = tuple(required)
+        missing = [k for k in required if k not in value]
+        if missing:
+            self.fail(where, f"missing key(s) {', '.join(missing)}")
+        extra = sorted(set(value) - set(required) - set(optional))
+        if extra:
+            self.fail(where, f"unexpected key(s) {', '.join(map(str, extra))}")
+        return value
+
+    def listing(self, where: str, value: object, *, empty_ok: bool = False) -> list[Any]:
+        if not isinstance(value, list) or (not empty_ok and not value):
+            self.fail(where, "must be a non-empty list" if not empty_ok else "must be a list")
+        return value  # type: ignore[return-value]
+
+
+def validate_definition(definition: dict[str, Any]) -> None:
+    """Raise DefinitionError, naming the place and the problem, unless the definition is sound.
+
+    Beyond the shape of each part, this checks the product's invariants that every framework
+    must honour: the first question and the first rule handle immediate danger (``act_now``);
+    sharing without consent always needs approval; ``act_now`` never waits for approval and
+    records the emergency action and the rationale; rules read only facts asked before the
+    decision, so the engine can always say which question comes next.
+    """
+    c = _Checker(definition)
+    if not isinstance(definition, Mapping):
+        raise DefinitionError("framework definition must be a JSON object")
+    c.keys("top level", definition, REQUIRED_KEYS, OPTIONAL_KEYS)
+
+    slug = definition["slug"]
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        c.fail("slug", f"must be lowercase letters, digits and hyphens (got {slug!r})")
+    version = definition["version"]
+    if not isinstance(version, str) or not _VERSION.match(version):
+        c.fail("version", f"must look like 1.0.0 (got {version!r})")
+    effective = definition["effective_date"]
+    if not isinstance(effective, str) or not _ISO_DATE.match(effective):
+        c.fail("effective_date", f"must be an ISO date YYYY-MM-DD (got {effective!r})")
+    try:
+        date.fromisoformat(effective)
+    except ValueError:
+        c.fail("effective_date", f"is not a real date (got {effective!r})")
+    for key in ("title", "short_title", "jurisdiction", "summary"):
+        c.text(key, definition[key])
+
+    _check_sources(c, definition["sources"])
+    _check_facts(c, definition)
+    kinds = known_facts(definition)
+    conditions = definition.get("conditions", {})
+    _check_named_conditions(c, conditions, kinds)
+    _check_lawful_bases(c, definition["lawful_bases"])
+    _check_questions(c, definition, kinds, conditions)
+    _check_rules(c, definition, kinds, conditions)
+    _check_warnings(c, definition["warnings"], kinds, conditions)
+    _check_record(c, definition, kinds, conditions)
+    _check_approval(c, definition["approval"])
+    _check_principles(c, definition["principles"])
+
+
+def _check_sources(c: _Checker, sources: object) -> None:
+    for i, source in enumerate(c.listing("sources", sources)):
+        where = f"sources[{i}]"
+        c.keys(where, source, ("title", "publisher", "date", "url"), ("note",))
+        for key in ("title", "publisher", "date", "url"):
+            c.text(f"{where}.{key}", source[key])
+        if not _SOURCE_DATE.match(source["date"]):
+            c.fail(f"{where}.date", f"must be YYYY, YYYY-MM or YYYY-MM-DD (got {source['date']!r})")
+        if not source["url"].startswith(("https://", "http://")):
+            c.fail(f"{where}.url", f"must be an http(s) URL (got {source['url']!r})")
+
+
+def _check_facts(c: _Checker, definition: Mapping[str, Any]) -> None:
+    facts = definition["facts"]
+    if not isinstance(facts, Mapping):
+        c.fail("facts", "must be an object of name: specification")
+    prefix = definition.get("fact_prefix")
+    if facts and prefix is None:
+        c.fail("fact_prefix", "is required when the framework defines facts of its own")
+    if prefix is not None:
+        if not isinstance(prefix, str) or not _PREFIX.match(prefix):
+            c.fail("fact_prefix", f"must look like 'abc_' (got {prefix!r})")
+        clash = [name for name in CANONICAL_FACTS if name.startswith(prefix)]
+        if clash:
+            c.fail("fact_prefix", f"{prefix!r} could be confused with canonical fact {clash[0]!r}")
+    for name, spec in facts.items():
+        where = f"facts.{name}"
+        if name in CANONICAL_FACTS:
+            c.fail(where, "redefines a canonical fact")
+        if not isinstance(name, str) or not _IDENT.match(name) or not name.startswith(prefix):
+            c.fail(where, f"name must start with the framework's prefix {prefix!r}")
+        c.keys(where, spec, ("type", "label"), ("choices",))
+        c.text(f"{where}.label", spec["label"])
+        if spec["type"] == "bool":
+            if "choices" in spec:
+                c.fail(where, "a bool fact has no choices")
+        elif spec["type"] == "choice":
+            choices = spec.get("choices")
+            if (
+                not isinstance(choices, list)
+                or not choices
+                or not all(isinstance(x, str) and _IDENT.match(x) for x in choices)
+                or len(set(choices)) != len(choices)
+            ):
+                c.fail(f"{where}.choices", "must be a non-empty list of distinct identifiers")
+        else:
+            c.fail(f"{where}.type", f"must be 'bool' or 'choice' (got {spec['type']!r})")
+
+
+def _check_condition(
+    c: _Checker,
+    where: str,
+    condition: object,
+    kinds: Mapping[str, Any],
+    conditions: Mapping[str, Any],
+    *,
+    outcome_ok: bool,
+) -> None:
+    forms = ("fact", "all", "any", "not", "ref", "outcome")
+    if not isinstance(condition, Mapping):
+        c.fail(where, "a condition must be an object")
+    present = [k for k in forms if k in condition]
+    if len(present) != 1:
+        c.fail(where, f"a condition needs exactly one of {', '.join(forms)} (got {condition})")
+    form = present[0]
+    if form == "fact":
+        c.keys(where, condition, ("fact",), ("is", "in"))
+        name = condition["fact"]
+        if name not in kinds:
+            c.fail(where, f"unknown fact {name!r}")
+        if ("is" in condition) == ("in" in condition):
+            c.fail(where, f"a test of fact {name!r} needs exactly one of 'is' or 'in'")
+        values = [condition["is"]] if "is" in condition else condition["in"]
+        if "in" in condition and (not isinstance(values, list) or not values):
+            c.fail(where, "'in' must be a non-empty list")
+        for value in values:
+            try:
+                check_fact_value(name, kinds[name], value)
+            except EngineError as exc:
+                c.fail(where, str(exc))
+    elif form in ("all", "any"):
+        c.keys(where, condition, (form,))
+        for i, child in enumerate(c.listing(f"{where}.{form}", condition[form])):
+            _check_condition(
+                c, f"{where}.{form}[{i}]", child, kinds, conditions, outcome_ok=outcome_ok
+            )
+    elif form == "not":
+        c.keys(where, condition, ("not",))
+        _check_condition(
+            c, f"{where}.not", condition["not"], kinds, conditions, outcome_ok=outcome_ok
+        )
+    elif form == "ref":
+        c.keys(where, condition, ("ref",))
+        if condition["ref"] not in conditions:
+            c.fail(where, f"unknown named condition {condition['ref']!r}")
+        if not outcome_ok and condition_uses_outcome(condition, conditions):
+            c.fail(
+                where,
+                f"named condition {condition['ref']!r} reads the outcome, "
+                "which is not allowed here",
+            )
+    else:
+        c.keys(where, condition, ("outcome",))
+        if not outcome_ok:
+            c.fail(where, "the outcome cannot be tested here")
+        values = c.listing(f"{where}.outcome", condition["outcome"])
+        for value in values:
+            if value not in _DECIDED:
+                c.fail(where, f"unknown recommendation {value!r}")
+
+
+def _check_named_conditions(c: _Checker, conditions: object, kinds: Mapping[str, Any]) -> None:
+    if not isinstance(conditions, Mapping):
+        c.fail("conditions", "must be an object of name: condition")
+    for name, condition in conditions.items():
+        _check_condition(c, f"conditions.{name}", condition, kinds, conditions, outcome_ok=True)
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in trail:
+            c.fail(f"conditions.{name}", f"refers to itself ({' -> '.join((*trail, name))})")
+        for node in iter_condition(conditions[name]):
+            if "ref" in node:
+                visit(node["ref"], (*trail, name))
+
+    for name in conditions:
+        visit(name, ())
+
+
+def _answer_keys(kind: object) -> set[str]:
+    return {"true", "false"} if kind is bool else set(kind)  # type: ignore[arg-type]
+
+
+def _check_questions(
+    c: _Checker,
+    definition: Mapping[str, Any],
+    kinds: Mapping[str, Any],
+    conditions: Mapping[str, Any],
+) -> None:
+    questions = c.listing("questions", definition["questions"])
+    seen_ids: set[str] = set()
+    seen_facts: set[str] = set()
+    for i, q in enumerate(questions):
+        where = f"questions[{i}]"
+        c.keys(where, q, ("id", "fact", "text", "hint", "answers", "guidance"), ("ask_if",))
+        qid = q["id"]
+        if not isinstance(qid, str) or not _IDENT.match(qid):
+            c.fail(f"{where}.id", f"must be a lowercase identifier (got {qid!r})")
+        where = f"question {qid!r}"
+        if qid in seen_ids:
+            c.fail(where, "duplicate question id")
+        seen_ids.add(qid)
+        fact = q["fact"]
+        if fact not in kinds:
+            c.fail(where, f"asks about unknown fact {fact!r}")
+        if fact in seen_facts:
+            c.fail(where, f"fact {fact!r} is already asked by an earlier question")
+        c.text(f"{where}.text", q["text"])
+        c.text(f"{where}.hint", q["hint"], empty_ok=True)
+        answers = q["answers"]
+        if not isinstance(answers, Mapping) or set(answers) != _answer_keys(kinds[fact]):
+            expected = ", ".join(sorted(_answer_keys(kinds[fact])))
+            c.fail(f"{where}.answers", f"must label exactly the values {expected}")
+        for value, label in answers.items():
+            c.text(f"{where}.answers.{value}", label)
+        for j, item in enumerate(c.listing(f"{where}.guidance", q["guidance"])):
+            c.keys(f"{where}.guidance[{j}]", item, ("text", "cite"))
+            c.text(f"{where}.guidance[{j}].text", item["text"])
+            c.text(f"{where}.guidance[{j}].cite", item["cite"])
+        if "ask_if" in q:
+            _check_condition(c, f"{where}.ask_if", q["ask_if"], kinds, conditions, outcome_ok=True)
+            later = condition_facts(q["ask_if"], conditions) - seen_facts
+            if later:
+                c.fail(
+                    f"{where}.ask_if",
+                    f"may only read facts asked earlier (reads {', '.join(sorted(later))})",
+                )
+        seen_facts.add(fact)
+    first = questions[0]
+    if first["fact"] != "immediate_danger" or "ask_if" in first:
+        c.fail("questions[0]", "the first question must ask about immediate_danger, always")
+
+
+def _check_rules(
+    c: _Checker,
+    definition: Mapping[str, Any],
+    kinds: Mapping[str, Any],
+    conditions: Mapping[str, Any],
+) -> None:
+    rules = c.listing("rules", definition["rules"])
+    bases = {b["code"] for b in definition["lawful_bases"]}
+    dependent = outcome_dependent_questions(definition)
+    before_decision = {q["fact"] for q in definition["questions"] if q["id"] not in dependent}
+    seen: set[str] = set()
+    for i, rule in enumerate(rules):
+        where = f"rules[{i}]"
+        c.keys(
+            where, rule, ("id", "recommendation", "explanation", "cite"), ("when", "lawful_bases")
+        )
+        rid = rule["id"]
+        if not isinstance(rid, str) or not _IDENT.match(rid):
+            c.fail(f"{where}.id", f"must be a lowercase identifier (got {rid!r})")
+        where = f"rule {rid!r}"
+        if rid in seen:
+            c.fail(where, "duplicate rule id")
+        seen.add(rid)
+        if rule["recommendation"] not in _DECIDED:
+            c.fail(
+                where,
+                f"unknown recommendation {rule['recommendation']!r} "
+                f"(expected one of {', '.join(_DECIDED)})",
+            )
+        c.text(f"{where}.explanation", rule["explanation"])
+        c.text(f"{where}.cite", rule["cite"])
+        for code in rule.get("lawful_bases", []):
+            if code not in bases:
+                c.fail(f"{where}.lawful_bases", f"unknown lawful basis {code!r}")
+        last = i == len(rules) - 1
+        if last and "when" in rule:
+            c.fail(where, "the last rule is the fallback and must have no 'when'")
+        if not last and "when" not in rule:
+            c.fail(where, "only the last rule may omit 'when'")
+        if "when" in rule:
+            _check_condition(c, f"{where}.when", rule["when"], kinds, conditions, outcome_ok=False)
+            late = condition_facts(rule["when"], conditions) - before_decision
+            if late:
+                c.fail(
+                    f"{where}.when",
+                    f"reads facts no question asks before the decision ({', '.join(sorted(late))})",
+                )
+    first = rules[0]
+    if first.get("when") != {"fact": "immediate_danger", "is": True} or (
+        first["recommendation"] != "act_now"
+    ):
+        c.fail("rules[0]", "the first rule must be immediate_danger is true -> act_now")
+
+
+def _check_warnings(
+    c: _Checker, warnings: object, kinds: Mapping[str, Any], conditions: Mapping[str, Any]
+) -> None:
+    for i, warning in enumerate(c.listing("warnings", warnings, empty_ok=True)):
+        where = f"warnings[{i}]"
+        c.keys(where, warning, ("code", "when"))
+        if warning["code"] not in WARNINGS:
+            c.fail(where, f"unknown warning code {warning['code']!r}")
+        _check_condition(c, f"{where}.when", warning["when"], kinds, conditions, outcome_ok=True)
+
+
+def _check_record(
+    c: _Checker,
+    definition: Mapping[str, Any],
+    kinds: Mapping[str, Any],
+    conditions: Mapping[str, Any],
+) -> None:
+    record = definition["record"]
+    if not isinstance(record, Mapping):
+        c.fail("record", "must be an object of recommendation: fields")
+    for recommendation, items in record.items():
+        where = f"record.{recommendation}"
+        if recommendation not in _DECIDED:
+            c.fail(where, f"unknown recommendation {recommendation!r}")
+        names: list[str] = []
+        for j, item in enumerate(c.listing(where, items)):
+            if isinstance(item, str):
+                name = item
+            else:
+                c.keys(f"{where}[{j}]", item, ("field", "when"))
+                name = item["field"]
+                _check_condition(
+                    c, f"{where}[{j}].when", item["when"], kinds, conditions, outcome_ok=True
+                )
+            if name not in RECORD_FIELDS:
+                c.fail(where, f"unknown record field {name!r}")
+            if name in names:
+                c.fail(where, f"record field {name!r} listed twice")
+            names.append(name)
+    produced = {rule["recommendation"] for rule in definition["rules"]}
+    for recommendation in sorted(produced - set(record)):
+        c.fail("record", f"says nothing about {recommendation!r}, which a rule can recommend")
+    act_now = record.get("act_now", [])
+    for needed in ("emergency_action", "rationale"):
+        if needed not in act_now:
+            c.fail("record.act_now", f"must always include {needed!r}")
+
+
+def _check_approval(c: _Checker, approval: object) -> None:
+    values = c.listing("approval", approval)
+    for value in values:
+        if value not in RECOMMENDATIONS:
+            c.fail("approval", f"unknown recommendation {value!r}")
+    if "share_without_consent" not in values:
+        c.fail("approval", "sharing without consent must always need approval")
+    for never in ("act_now", "incomplete"):
+        if never in values:
+            c.fail("approval", f"{never!r} must never wait for approval")
+
+
+def _check_lawful_bases(c: _Checker, bases: object) -> None:
+    seen: set[str] = set()
+    for i, basis in enumerate(c.listing("lawful_bases", bases)):
+        where = f"lawful_bases[{i}]"
+        c.keys(where, basis, ("code", "label", "cite"))
+        for key in ("code", "label", "cite"):
+            c.text(f"{where}.{key}", basis[key])
+        if basis["code"] in seen:
+            c.fail(where, f"duplicate lawful basis code {basis['code']!r}")
+        seen.add(basis["code"])
+
+
+def _check_principles(c: _Checker, principles: object) -> None:
+    for i, principle in enumerate(c.listing("principles", principles)):
+        where = f"principles[{i}]"
+        c.keys(where, principle, ("title", "text", "cite"))
+        for key in ("title", "text", "cite"):
+            c.text(f"{where}.{key}", principle[key])
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def load_definitions(directory: Path = FRAMEWORKS_DIR) -> list[dict[str, Any]]:
+    """Every version of every framework under ``directory``, each validated.
+
+    The file must sit at ``<slug>/<version>.json`` and agree with its own slug and version.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise DefinitionError(f"no framework directory at {directory}")
+    definitions: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for path in sorted(directory.glob("*/*.json")):
+        try:
+            definition = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DefinitionError(f"{path}: cannot read JSON ({exc})") from exc
+        try:
+            validate_definition(definition)
+        except DefinitionError as exc:
+            raise DefinitionError(f"{path}: {exc}") from exc
+        slug, version = definition["slug"], definition["version"]
+        if slug != path.parent.name or version != path.stem:
+            raise DefinitionError(
+                f"{path}: file says {slug} {version}; expected {path.parent.name} {path.stem}"
+            )
+        if (slug, version) in seen:
+            raise DefinitionError(f"{path}: duplicate version {version} of {slug}")
+        seen.add((slug, version))
+        definitions.append(definition)
+    return definitions
+
+
+def load_latest(directory: Path = FRAMEWORKS_DIR) -> dict[str, dict[str, Any]]:
+    """slug -> the newest version (latest effective date, then highest version)."""
+    latest: dict[str, dict[str, Any]] = {}
+    for definition in load_definitions(directory):
+        slug = definition["slug"]
+        key = (definition["effective_date"], _version_key(definition["version"]))
+        current = latest.get(slug)
+        if current is None or key > (
+            current["effective_date"],
+            _version_key(current["version"]),
+        ):
+            latest[slug] = definition
+    return dict(sorted(latest.items()))
+
+
+def get(slug: str, directory: Path = FRAMEWORKS_DIR) -> dict[str, Any]:
+    """The latest version of one framework."""
+    latest = load_latest(directory)
+    if slug not in latest:
+        raise DefinitionError(f"unknown framework {slug!r} (known: {', '.join(latest)})")
+    return latest[slug]
+
+
+__all__ = [
+    "FRAMEWORKS_DIR",
+    "DefinitionError",
+    "get",
+    "load_definitions",
+    "load_latest",
+    "validate_definition",
+]
