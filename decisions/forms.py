@@ -7,6 +7,15 @@ from decisions.models import Case, Person, ShareRequest
 from isg.accounts.models import Role, User
 
 
+def posted_data(request):
+    """The submitted data on POST, None otherwise.
+
+    Not `request.POST or None`: an empty POST must still bind the form, so that
+    submitting nothing shows errors instead of a blank page.
+    """
+    return request.POST if request.method == "POST" else None
+
+
 def _helper(*fields, submit: str = "Save") -> FormHelper:
     helper = FormHelper()
     helper.layout = Layout(*fields, Button("submit", submit))

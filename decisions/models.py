@@ -348,3 +348,34 @@ class AuditEntry(ImmutableModel):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.get_action_display()}"
+
+
+class AuditVerification(models.Model):
+    """The outcome of one run of verify_audit, shown on the lead's review screen.
+
+    Kept apart from the audit log so that recording a check does not change the
+    log being checked. Rows are only ever added.
+    """
+
+    checked_at = models.DateTimeField(default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.CharField(max_length=40, default="verify_audit")
+    since_sequence = models.PositiveBigIntegerField(default=1)
+    up_to_sequence = models.PositiveBigIntegerField(null=True, blank=True)
+    entries_checked = models.PositiveBigIntegerField(default=0)
+    intact = models.BooleanField()
+    failed_sequence = models.PositiveBigIntegerField(null=True, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["-checked_at"]
+        get_latest_by = "checked_at"
+
+    def __str__(self) -> str:
+        return f"{'Intact' if self.intact else 'Broken'} — {self.checked_at:%Y-%m-%d %H:%M}"

@@ -74,3 +74,64 @@ def open_requests_for(user: User) -> QuerySet[ShareRequest]:
 
 def can_create_cases(user: User) -> bool:
     return bool(organisations_where(user, CASE_WRITERS))
+
+
+def decisions_for(user: User) -> QuerySet:
+    """Decision records the user may read: those on cases they can see."""
+    from decisions.models import Decision
+
+    return Decision.objects.filter(case__in=cases_for(user))
+
+
+def get_decision_for(user: User, decision_id):
+    from decisions.models import Decision
+
+    try:
+        return (
+            decisions_for(user)
+            .select_related("case", "organisation", "share_request", "decided_by", "supersedes")
+            .get(pk=decision_id)
+        )
+    except Decision.DoesNotExist as exc:
+        raise Http404("No such decision") from exc
+
+
+def drafts_for(user: User) -> QuerySet:
+    """The user's own unsubmitted drafts, on cases they can still change."""
+    from decisions.models import DecisionDraft
+
+    return DecisionDraft.objects.filter(
+        owner=user,
+        decision__isnull=True,
+        share_request__case__in=cases_writable_by(user),
+    ).select_related("share_request", "share_request__case")
+
+
+def get_draft_for(user: User, draft_id):
+    """A draft is its owner's alone: anyone else gets 404."""
+    from decisions.models import DecisionDraft
+
+    try:
+        return (
+            DecisionDraft.objects.filter(
+                owner=user, share_request__case__in=cases_writable_by(user)
+            )
+            .select_related(
+                "share_request", "share_request__case", "share_request__case__organisation"
+            )
+            .get(pk=draft_id)
+        )
+    except DecisionDraft.DoesNotExist as exc:
+        raise Http404("No such draft") from exc
+
+
+def audit_organisations_for(user: User) -> list[int]:
+    """Organisations whose audit log the user may review: as safeguarding lead or admin."""
+    return organisations_where(user, (Role.LEAD, Role.ADMIN))
+
+
+def audit_entries_for(user: User) -> QuerySet:
+    """Audit entries the user may review; none for anyone else."""
+    from decisions.models import AuditEntry
+
+    return AuditEntry.objects.filter(organisation_id__in=audit_organisations_for(user))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import views
+from decisions import audit_views, views, wizard_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -11,4 +11,27 @@ urlpatterns = [
     path("cases/<uuid:case_id>/people/new/", views.person_add, name="person_add"),
     path("cases/<uuid:case_id>/requests/new/", views.request_open, name="request_open"),
     path("requests/<uuid:request_id>/", views.request_detail, name="request_detail"),
+    # The safeguarding lead's review of the audit log
+    path("audit/", audit_views.audit_list, name="audit_list"),
+    path("audit/export.csv", audit_views.audit_export, name="audit_export"),
+    path("audit/<int:sequence>/", audit_views.audit_detail, name="audit_detail"),
+    # The decision wizard
+    path("requests/<uuid:request_id>/decide/", wizard_views.decision_start, name="decision_start"),
+    path(
+        "drafts/<uuid:draft_id>/framework/", wizard_views.wizard_framework, name="wizard_framework"
+    ),
+    path(
+        "drafts/<uuid:draft_id>/questions/<slug:question_id>/",
+        wizard_views.wizard_question,
+        name="wizard_question",
+    ),
+    path("drafts/<uuid:draft_id>/steps/<slug:step>/", wizard_views.wizard_step, name="wizard_step"),
+    path("drafts/<uuid:draft_id>/check/", wizard_views.wizard_check, name="wizard_check"),
+    path("drafts/<uuid:draft_id>/submit/", wizard_views.wizard_submit, name="wizard_submit"),
+    path("decisions/<uuid:decision_id>/", wizard_views.decision_detail, name="decision_detail"),
+    path(
+        "decisions/<uuid:decision_id>/submitted/",
+        wizard_views.decision_submitted,
+        name="decision_submitted",
+    ),
 ]

@@ -5,7 +5,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from decisions import selectors, services
-from decisions.forms import CaseEditForm, CaseForm, PersonForm, ShareRequestForm
+from decisions.forms import CaseEditForm, CaseForm, PersonForm, ShareRequestForm, posted_data
+from decisions.history import changes_of
 from isg.accounts.models import Organisation
 from isg.accounts.roles import CASE_WRITERS, organisations_where
 
@@ -19,6 +20,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "decisions/dashboard.html",
         {
             "open_requests": open_requests,
+            "drafts": selectors.drafts_for(request.user)[:20],
             "can_create_cases": selectors.can_create_cases(request.user),
         },
     )
@@ -55,6 +57,7 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
             "requests": case.requests.select_related("opened_by"),
             "assigned": case.assigned.all(),
             "can_write": can_write,
+            "history": changes_of(case),
         },
     )
 
@@ -65,7 +68,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if not organisation_ids:
         raise Http404("You cannot open cases")
     organisation = Organisation.objects.get(pk=organisation_ids[0])
-    form = CaseForm(request.POST or None, organisation=organisation)
+    form = CaseForm(posted_data(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
         case = services.case_create(
             user=request.user, organisation=organisation, **form.cleaned_data
@@ -78,7 +81,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, case_id) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id, write=True)
-    form = CaseEditForm(request.POST or None, instance=case)
+    form = CaseEditForm(posted_data(request), instance=case)
     if request.method == "POST" and form.is_valid():
         services.case_update(user=request.user, case=case, **form.cleaned_data)
         messages.success(request, "Case updated")
@@ -91,7 +94,7 @@ def case_edit(request: HttpRequest, case_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_add(request: HttpRequest, case_id) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id, write=True)
-    form = PersonForm(request.POST or None)
+    form = PersonForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         person = services.person_add(user=request.user, case=case, **form.cleaned_data)
         messages.success(request, f"{person.role_label} added")
@@ -106,7 +109,7 @@ def person_add(request: HttpRequest, case_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_open(request: HttpRequest, case_id) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id, write=True)
-    form = ShareRequestForm(request.POST or None)
+    form = ShareRequestForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         share_request = services.share_request_open(
             user=request.user, case=case, **form.cleaned_data
@@ -122,8 +125,17 @@ def request_open(request: HttpRequest, case_id) -> HttpResponse:
 
 def request_detail(request: HttpRequest, request_id) -> HttpResponse:
     share_request = selectors.get_request_for(request.user, request_id)
+    can_decide = share_request.is_open and (
+        selectors.cases_writable_by(request.user).filter(pk=share_request.case_id).exists()
+    )
     return render(
         request,
         "decisions/request_detail.html",
-        {"share_request": share_request, "case": share_request.case},
+        {
+            "share_request": share_request,
+            "case": share_request.case,
+            "decisions": share_request.decisions.select_related("decided_by"),
+            "can_decide": can_decide,
+            "history": changes_of(share_request),
+        },
     )

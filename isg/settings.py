@@ -201,6 +201,12 @@ DEFAULT_FROM_EMAIL = "ISG <isg@localhost>"
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# --- Audit log: the HMAC key lives outside the database (docs/audit.md) ------
+# AUDIT_KEY="keyid:secret[,keyid:secret…]": the first signs new entries, all verify.
+# Unset: a key is generated into var/audit_key on first use, with a warning.
+AUDIT_KEYS = envlist("AUDIT_KEY")
+AUDIT_KEY_FILE = VAR_DIR / "audit_key"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -5,6 +5,7 @@ import os
 os.environ.setdefault(
     "SECRET_KEY", "tests-only-key-8f1e6c0b9d2a4f7e3c5b1a9d8e7f6c5b4a3d2e1f0a9b8c7d"
 )
+os.environ.setdefault("AUDIT_KEY", "tests-2026:tests-only-audit-key-3b8e1f7a9c2d4e6f8a0b1c3d5e")
 
 from isg.settings import *  # noqa: E402,F403
 from isg.settings import DATABASES, STORAGES  # noqa: E402
@@ -14,6 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so that threads (live server, concurrency tests) share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    # A file, not memory, so that threads (live server, concurrency tests) share it;
+    # one per process, so that two test runs on one machine do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns otherwise)

@@ -14,5 +14,6 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("guidance/", include("guidance.urls")),
     path("", include("decisions.urls")),
 ]

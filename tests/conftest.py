@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import connection
 
-from decisions.models import Case, Person, ShareRequest
+from decisions.models import Case, Decision, DecisionDraft, Person, ShareRequest
 from isg.accounts.models import Organisation, Role, User
 from tests import factories
 
@@ -39,6 +39,8 @@ class World:
     case: Case | None = None
     person: Person | None = None
     share_request: ShareRequest | None = None
+    draft: DecisionDraft | None = None
+    decision: Decision | None = None
 
 
 ROLE_OF = {
@@ -61,6 +63,8 @@ def world(db) -> World:
     w.case = factories.make_case(org, assigned=[w.users["practitioner"]], reference="RIV-1")
     w.person = factories.make_person(w.case, name="Neighbour Nell", protect_identity=True)
     w.share_request = factories.make_request(w.case)
+    w.draft = factories.make_draft(w.share_request, w.users["practitioner"])
+    w.decision = factories.make_decision(factories.make_request(w.case), w.users["practitioner"])
     factories.make_case(other, assigned=[w.users["other_practitioner"]], reference="NORTH-1")
     return w
 
@@ -76,3 +80,31 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sqlite_flush_past_append_only_triggers():
+    """Let the test database be emptied between transactional (live-server) tests on SQLite.
+
+    Django flushes SQLite with DELETE FROM, which the append-only triggers refuse once a
+    test has written an audit entry (PostgreSQL flushes with TRUNCATE, which they allow).
+    In tests only, the flush drops the triggers, empties the tables and puts them back.
+    """
+    import importlib
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    operations = type(connection.ops)
+    triggers = importlib.import_module("decisions.migrations.0003_append_only_triggers")
+    original = operations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        if not statements:
+            return statements
+        return [*triggers.SQLITE_DROP, *statements, *triggers.SQLITE_CREATE]
+
+    operations.sql_flush = sql_flush
+    yield
+    operations.sql_flush = original

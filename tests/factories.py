@@ -5,7 +5,7 @@ import itertools
 
 from django.utils import timezone
 
-from decisions.models import Case, Person, ShareRequest
+from decisions.models import Case, Decision, DecisionDraft, Person, ShareRequest
 from isg.accounts.models import Membership, Organisation, Role, User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -70,3 +70,32 @@ def make_request(case: Case, opened_by: User | None = None, **fields) -> ShareRe
     }
     values.update(fields)
     return ShareRequest.objects.create(case=case, opened_by=opened_by or case.created_by, **values)
+
+
+def make_draft(share_request: ShareRequest, owner: User, **fields) -> DecisionDraft:
+    fields.setdefault("framework", "uk-2024")
+    fields.setdefault("framework_version", "1.0.0")
+    return DecisionDraft.objects.create(share_request=share_request, owner=owner, **fields)
+
+
+def make_decision(share_request: ShareRequest, decided_by: User, **fields) -> Decision:
+    """A decision row written directly, for tests that need one to exist (not via the wizard)."""
+    draft = make_draft(share_request, decided_by)
+    values = {
+        "framework": draft.framework,
+        "framework_version": draft.framework_version,
+        "facts": {"immediate_danger": False, "legitimate_purpose": True},
+        "recommendation": "share_without_consent",
+        "outcome": Decision.Outcome.SHARE_WITHOUT_CONSENT,
+        "requires_approval": True,
+        "rationale": "Risk of significant harm outweighs the refusal.",
+    }
+    values.update(fields)
+    return Decision.objects.create(
+        share_request=share_request,
+        case=share_request.case,
+        organisation=share_request.case.organisation,
+        draft=draft,
+        decided_by=decided_by,
+        **values,
+    )

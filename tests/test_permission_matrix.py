@@ -36,6 +36,21 @@ def case_url(name):
     return lambda w: reverse(name, args=[w.case.pk])
 
 
+def draft_url(name):
+    return lambda w: reverse(name, args=[w.draft.pk])
+
+
+def decision_url(name):
+    return lambda w: reverse(name, args=[w.decision.pk])
+
+
+def _audit_entry(w):
+    from decisions import audit
+    from decisions.models import AuditEntry
+
+    return audit.record(action=AuditEntry.Action.CASE_UPDATED, case=w.case)
+
+
 # url name -> (how to build the URL from the world, expected GET status per role)
 MATRIX = {
     "login": (lambda w: reverse("login"), expect(302, anonymous=200)),
@@ -55,6 +70,55 @@ MATRIX = {
     "request_detail": (
         lambda w: reverse("request_detail", args=[w.share_request.pk]),
         expect(404, practitioner=200, manager=200, lead=200),
+    ),
+    # The decision wizard: drafts are their owner's alone.
+    "decision_start": (
+        lambda w: reverse("decision_start", args=[w.share_request.pk]),
+        expect(404, practitioner=200, manager=200),
+    ),
+    "wizard_framework": (draft_url("wizard_framework"), expect(404, practitioner=200)),
+    "wizard_question": (
+        lambda w: reverse("wizard_question", args=[w.draft.pk, "immediate_danger"]),
+        expect(404, practitioner=200),
+    ),
+    "wizard_step": (
+        lambda w: reverse("wizard_step", args=[w.draft.pk, "consent"]),
+        expect(404, practitioner=302),  # not reached yet: sent to the next question
+    ),
+    "wizard_check": (draft_url("wizard_check"), expect(404, practitioner=302)),
+    "wizard_submit": (draft_url("wizard_submit"), expect(404, practitioner=302)),
+    "decision_detail": (
+        decision_url("decision_detail"),
+        expect(404, practitioner=200, manager=200, lead=200),
+    ),
+    "decision_submitted": (
+        decision_url("decision_submitted"),
+        expect(404, practitioner=200, manager=200, lead=200),
+    ),
+    # The audit log: leads and admins of the organisation only; each sees their own org's.
+    "audit_list": (
+        lambda w: reverse("audit_list"),
+        expect(404, lead=200, admin=200, other_lead=200, other_admin=200),
+    ),
+    "audit_detail": (
+        lambda w: reverse("audit_detail", args=[_audit_entry(w).sequence]),
+        expect(404, lead=200, admin=200),
+    ),
+    "audit_export": (
+        lambda w: reverse("audit_export"),
+        expect(404, lead=200, admin=200, other_lead=200, other_admin=200),
+    ),
+    # Guidance is not organisation-specific: every signed-in role reads it.
+    "guidance:library": (lambda w: reverse("guidance:library"), expect(200)),
+    "guidance:compare": (lambda w: reverse("guidance:compare"), expect(200)),
+    "guidance:framework": (lambda w: reverse("guidance:framework", args=["uk-2024"]), expect(200)),
+    "guidance:framework_version": (
+        lambda w: reverse("guidance:framework_version", args=["uk-2024", "1.0.0"]),
+        expect(200),
+    ),
+    "admin:guidance_frameworkversion_changelist": (
+        lambda w: reverse("admin:guidance_frameworkversion_changelist"),
+        expect(302, admin=200, other_admin=200),
     ),
     # Admin: only staff get in; an admin sees no case content unless another role allows it.
     "admin:index": (
@@ -94,7 +158,15 @@ def test_every_row_names_every_role():
 
 def test_other_organisations_never_get_in_to_object_urls():
     for name, (_, statuses) in MATRIX.items():
-        if name in ("login", "dashboard", "case_list", "case_create", "admin:index"):
+        if name in (
+            "login",
+            "dashboard",
+            "case_list",
+            "case_create",
+            "admin:index",
+            "audit_list",  # each lead's own organisation's log
+            "audit_export",
+        ) or name.startswith(("guidance:", "admin:guidance_")):  # not organisation-specific
             continue
         for role in OTHERS:
             assert statuses[role] in (302, 404), (name, role)

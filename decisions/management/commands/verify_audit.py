@@ -1,0 +1,47 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from decisions import audit
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute every audit entry's SHA-256 and HMAC and check the chain. Exits 0 if the "
+        "log is intact, 1 naming the first entry that is not. The outcome is kept for the "
+        "safeguarding lead's review screen."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--since",
+            type=int,
+            metavar="SEQ",
+            help="Start at entry SEQ, trusting the stored hash of the entry before it.",
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="No progress bar, even on a terminal."
+        )
+
+    def handle(self, *args, since: int | None = None, no_progress: bool = False, **options):
+        progress = None
+        if not no_progress and sys.stderr.isatty():
+            progress = _progress_bar(sys.stderr)
+        result = audit.verify_and_record(since=since, progress=progress)
+        if result.intact:
+            self.stdout.write(result.message)
+            return
+        raise CommandError(result.message, returncode=1)
+
+
+def _progress_bar(stream, width: int = 40):
+    def show(done: int, total: int) -> None:
+        total = max(total, done, 1)
+        filled = width * done // total
+        bar = "#" * filled + "-" * (width - filled)
+        stream.write(f"\r[{bar}] {done}/{total} entries")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return show

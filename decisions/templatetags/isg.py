@@ -1,0 +1,17 @@
+from django import template
+
+register = template.Library()
+
+RECOMMENDATION_LABELS = {
+    "act_now": "Act now to protect them, then record what you did",
+    "share": "Share",
+    "share_without_consent": "Share without consent",
+    "share_deidentified": "Share de-identified information",
+    "do_not_share": "Do not share",
+    "incomplete": "Not known yet",
+}
+
+
+@register.filter
+def recommendation_label(code: str) -> str:
+    return RECOMMENDATION_LABELS.get(code, code)

@@ -1,0 +1,366 @@
+"""The decision wizard's flow: which step comes next, and what each step needs.
+
+The framework questions come from the framework definition through the engine;
+the record steps after them are the same for every framework, and the engine's
+`must_record` (for the recommendation and for the outcome the practitioner
+chooses) says which of them apply and which of their fields are required.
+
+A step is complete when its stored answers are valid under today's
+requirements, so answering an earlier question differently re-opens any record
+step that now needs more.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.datastructures import MultiValueDict
+
+from decisions import wizard_forms as wf
+from decisions.models import DecisionDraft
+from guidance import catalogue, engine
+
+DANGER = "danger"
+CHECK = "check"
+
+
+@dataclass(frozen=True)
+class RecordStep:
+    slug: str
+    title: str
+    form_class: type
+    covers: frozenset[str]  # record fields (engine vocabulary) this step records
+    always: bool = False
+
+
+RECORD_STEPS = [
+    RecordStep(
+        "consent",
+        "Consent, telling the family, and the child's views",
+        wf.ConsentForm,
+        frozenset({"consent", "consent_reason", "informed", "not_informed_reason", "child_views"}),
+        always=True,
+    ),
+    RecordStep("items", "What to share", wf.ItemFormSet, frozenset({"items"})),
+    RecordStep(
+        "recipients",
+        "Who receives it, and how",
+        wf.RecipientsForm,
+        frozenset({"recipients", "method"}),
+    ),
+    RecordStep(
+        "proportionality",
+        "Necessary and proportionate",
+        wf.ProportionalityForm,
+        frozenset({"proportionality"}),
+    ),
+    RecordStep("lawful_basis", "Lawful basis", wf.LawfulBasisForm, frozenset({"lawful_basis"})),
+    RecordStep("advice", "Advice sought", wf.AdviceForm, frozenset({"advice"})),
+    RecordStep(
+        "outcome",
+        "Your decision",
+        wf.OutcomeForm,
+        frozenset({"rationale", "refusal_reasons", "follow_up", "request"}),
+        always=True,
+    ),
+]
+RECORD_STEP_BY_SLUG = {step.slug: step for step in RECORD_STEPS}
+SHARING_OUTCOMES = {"share", "share_without_consent", "share_deidentified"}
+
+
+@dataclass
+class State:
+    """Everything the wizard knows about a draft, worked out once per request."""
+
+    draft: DecisionDraft
+    definition: dict[str, Any]
+    result: engine.Result
+    required: set[str]
+    steps: list[str] = field(default_factory=list)  # "q:<id>", "danger", record slugs
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        return self.draft.facts
+
+    @property
+    def outcome(self) -> str | None:
+        return self.draft.answers.get("outcome", {}).get("outcome", [None])[0]
+
+    def next_step(self) -> str:
+        """The first step that still needs an answer, or the check page."""
+        for step in self.steps:
+            if not self.is_complete(step):
+                return step
+        return CHECK
+
+    def reachable(self, step: str) -> bool:
+        """A step can be opened once every step before it is answered: no skipping ahead."""
+        if step not in self.steps:
+            return False
+        first_open = self.next_step()
+        return first_open == CHECK or self.steps.index(step) <= self.steps.index(first_open)
+
+    def previous_step(self, step: str) -> str | None:
+        if step == CHECK:
+            return self.steps[-1] if self.steps else None
+        if step not in self.steps:
+            return None
+        index = self.steps.index(step)
+        return self.steps[index - 1] if index else None
+
+    def is_complete(self, step: str) -> bool:
+        if step.startswith("q:"):
+            return engine.question(self.definition, step[2:])["fact"] in self.facts
+        if step not in self.draft.answers:
+            return False
+        return bound_form(self, step, self.draft.answers[step]).is_valid()
+
+    def position(self, step: str) -> str:
+        """The progress line: "Question 3 of about 9", then the record steps counted apart."""
+        if step.startswith("q:"):
+            n, about = engine.progress(self.definition, self.facts)
+            questions = [s for s in self.steps if s.startswith("q:")]
+            if step in questions:
+                n = questions.index(step) + 1
+            return f"Question {n} of about {max(about, n)}"
+        if step == DANGER:
+            return "Urgent: act now"
+        record_steps = [s for s in self.steps if not s.startswith("q:") and s != DANGER]
+        if step in record_steps:
+            n = record_steps.index(step) + 1
+            return f"Recording the decision: step {n} of {len(record_steps)}"
+        return "Check your answers"
+
+
+def state_for(draft: DecisionDraft) -> State:
+    definition = catalogue.definition(draft.framework, draft.framework_version)
+    result = engine.evaluate(definition, draft.facts)
+    state = State(draft=draft, definition=definition, result=result, required=set())
+    state.required = required_fields(state)
+    state.steps = plan(state)
+    return state
+
+
+def required_fields(state: State) -> set[str]:
+    """Record fields the record must hold: for the outcome chosen, else the recommendation."""
+    if state.result.recommendation == "incomplete":
+        return set()
+    outcome = state.outcome
+    if outcome and outcome != state.result.recommendation:
+        return set(engine.record_fields(state.definition, state.facts, outcome))
+    return set(state.result.must_record)
+
+
+def plan(state: State) -> list[str]:
+    steps: list[str] = []
+    for question_id in engine.questions_on_path(state.definition, state.facts):
+        steps.append(f"q:{question_id}")
+        fact = engine.question(state.definition, question_id)["fact"]
+        if fact == "immediate_danger" and state.facts.get("immediate_danger") is True:
+            steps.append(DANGER)
+    if state.result.next_question is not None or state.result.recommendation == "incomplete":
+        return steps
+    for step in RECORD_STEPS:
+        if step.always or step.covers & state.required:
+            steps.append(step.slug)
+    return steps
+
+
+def step_title(step: str) -> str:
+    if step == DANGER:
+        return "Action taken in the emergency"
+    return RECORD_STEP_BY_SLUG[step].title
+
+
+def prune_facts(definition: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+    """Drop answers to questions that no longer apply after an earlier answer changed."""
+    while True:
+        on_path = {
+            engine.question(definition, qid)["fact"]
+            for qid in engine.questions_on_path(definition, facts)
+        }
+        kept = {name: value for name, value in facts.items() if name in on_path}
+        if kept == facts:
+            return kept
+        facts = kept
+
+
+def form_context(state: State, step: str) -> dict[str, Any]:
+    return {
+        "recommendation": state.result.recommendation,
+        "lawful_bases": state.definition.get("lawful_bases", []),
+        "consent_not_sought": state.facts.get("consent") == "not_sought",
+        "not_informed": state.facts.get("subject_informed") is False
+        or state.facts.get("informing_increases_risk") is True,
+    }
+
+
+def bound_form(state: State, step: str, data: dict | MultiValueDict | None = None):
+    """The form for a record step (or the danger step), bound to `data` when given."""
+    if isinstance(data, dict) and not isinstance(data, MultiValueDict):
+        data = MultiValueDict(data)
+    if step == DANGER:
+        return wf.DangerForm(data=data, context=form_context(state, step))
+    record_step = RECORD_STEP_BY_SLUG[step]
+    if record_step.form_class is wf.ItemFormSet:
+        return wf.ItemFormSet(data=data, prefix="items", required="items" in state.required)
+    return record_step.form_class(
+        data=data, required=state.required, context=form_context(state, step)
+    )
+
+
+def stored_form(state: State, step: str):
+    """The step's form as last saved; a step not yet visited starts from sensible defaults."""
+    saved = state.draft.answers.get(step)
+    if saved is not None:
+        return bound_form(state, step, saved)
+    form = bound_form(state, step, None)
+    if step == "recipients":
+        share_request = state.draft.share_request
+        form.initial = {
+            "recipients": f"{share_request.counterpart_contact}, "
+            f"{share_request.counterpart_role}, {share_request.counterpart_agency}"
+        }
+    return form
+
+
+def raw_answers(post: MultiValueDict, form) -> dict[str, list[str]]:
+    """What the user typed, kept as given, so a step can be shown again exactly."""
+    names = set()
+    if isinstance(form, wf.BaseItemFormSet):
+        names = {key for key in post if key.startswith("items-")}
+    else:
+        names = {form.add_prefix(name) for name in form.fields}
+    return {name: post.getlist(name) for name in sorted(names) if name in post}
+
+
+def protected_names_in_items(draft: DecisionDraft) -> list[str]:
+    """Names of protected people that appear in the items to share."""
+    saved = draft.answers.get("items")
+    if not saved:
+        return []
+    text = " ".join(
+        value for key, values in saved.items() if key.endswith("-description") for value in values
+    ).casefold()
+    people = draft.share_request.case.people.filter(protect_identity=True)
+    return [person.name for person in people if person.name.casefold() in text]
+
+
+def cleaned_answers(state: State) -> dict[str, Any]:
+    """The record answers as clean values, for the decision record."""
+    cleaned: dict[str, Any] = {}
+    for step in state.steps:
+        if step.startswith("q:"):
+            continue
+        form = bound_form(state, step, state.draft.answers.get(step))
+        if not form.is_valid():
+            continue
+        if isinstance(form, wf.BaseItemFormSet):
+            cleaned["items"] = form.items()
+        else:
+            cleaned[step] = {
+                key: (value.isoformat() if hasattr(value, "isoformat") else value)
+                for key, value in form.cleaned_data.items()
+            }
+    return cleaned
+
+
+def answer_label(definition: dict[str, Any], fact: str, value: Any) -> str:
+    """The answer as the practitioner saw it on the question page."""
+    for q in definition["questions"]:
+        if q["fact"] == fact:
+            return q.get("answers", {}).get(wf.answer_key(value), str(value))
+    return str(value)
+
+
+def facts_as_rows(definition: dict[str, Any], facts: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(question id, question text, answer label) for each answered question, in order."""
+    return [
+        (q["id"], q["text"], answer_label(definition, q["fact"], facts[q["fact"]]))
+        for q in definition["questions"]
+        if q["fact"] in facts
+    ]
+
+
+def _display(form, name: str, value: Any) -> str:
+    field = form.fields[name]
+    choices = dict(getattr(field, "choices", []) or [])
+    if isinstance(value, list):
+        return "; ".join(str(choices.get(v, v)) for v in value) or "None"
+    if value in (None, ""):
+        return "Not given"
+    return str(choices.get(value, value))
+
+
+def record_rows(state: State, step: str) -> list[tuple[str, str]]:
+    """(label, value) pairs for one record step, as saved."""
+    form = bound_form(state, step, state.draft.answers.get(step))
+    if not form.is_valid():
+        return []
+    if isinstance(form, wf.BaseItemFormSet):
+        return [
+            (f"Item {n}", f"{item['description']} — why: {item['justification']}")
+            for n, item in enumerate(form.items(), start=1)
+        ] or [("Items", "None")]
+    return [
+        (str(form.fields[name].label), _display(form, name, value))
+        for name, value in form.cleaned_data.items()
+        if value not in (None, "", []) or form.fields[name].required
+    ]
+
+
+def summary(state: State, url_for) -> list[dict[str, Any]]:
+    """Sections for check your answers: each row with a change link back to its step."""
+    questions = [
+        {"key": text, "value": answer, "url": url_for(f"q:{qid}")}
+        for qid, text, answer in facts_as_rows(state.definition, state.facts)
+    ]
+    sections = [{"title": "Your answers", "rows": questions}]
+    for step in state.steps:
+        if step.startswith("q:"):
+            continue
+        title = step_title(step)
+        rows = [
+            {"key": key, "value": value, "url": url_for(step)}
+            for key, value in record_rows(state, step)
+        ]
+        sections.append({"title": title, "rows": rows})
+    return sections
+
+
+def explanation(state: State) -> str:
+    """The plain-words reason the engine gives for its recommendation."""
+    for rule in state.definition["rules"]:
+        if rule["id"] == state.result.rule:
+            return rule.get("explanation", "")
+    return ""
+
+
+def record_sections(definition: dict[str, Any], answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """A submitted decision's record answers as titled sections of (label, value) rows."""
+    sections = []
+    order = [DANGER] + [step.slug for step in RECORD_STEPS]
+    for step in order:
+        if step not in answers:
+            continue
+        value = answers[step]
+        if step == "items":
+            rows = [
+                (f"Item {n}", f"{item['description']} — why: {item['justification']}")
+                for n, item in enumerate(value, start=1)
+            ]
+            sections.append({"title": "What to share", "rows": rows or [("Items", "None")]})
+            continue
+        form = (
+            wf.DangerForm()
+            if step == DANGER
+            else RECORD_STEP_BY_SLUG[step].form_class(
+                context={"lawful_bases": definition.get("lawful_bases", [])}
+            )
+        )
+        rows = [
+            (str(form.fields[name].label), _display(form, name, field_value))
+            for name, field_value in value.items()
+            if name in form.fields and field_value not in (None, "", [])
+        ]
+        sections.append({"title": step_title(step), "rows": rows})
+    return sections

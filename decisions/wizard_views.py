@@ -1,0 +1,252 @@
+"""The decision wizard's pages. The flow lives in decisions/wizard.py; changes in services."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from decisions import audit, selectors, services, wizard
+from decisions import wizard_forms as wf
+from decisions.forms import posted_data
+from decisions.models import DecisionDraft
+from guidance import catalogue, engine
+
+
+def _draft(request: HttpRequest, draft_id) -> DecisionDraft:
+    return selectors.get_draft_for(request.user, draft_id)
+
+
+def _step_url(draft: DecisionDraft, step: str) -> str:
+    if step == wizard.CHECK:
+        return reverse("wizard_check", args=[draft.pk])
+    if step.startswith("q:"):
+        return reverse("wizard_question", args=[draft.pk, step[2:]])
+    return reverse("wizard_step", args=[draft.pk, step])
+
+
+def _after_save(request: HttpRequest, state: wizard.State, current: str) -> HttpResponse:
+    """Go on to the next step; from a change link, back to check your answers."""
+    fresh = wizard.state_for(state.draft)
+    if fresh.facts.get("immediate_danger") is True and not fresh.is_complete(wizard.DANGER):
+        return redirect(_step_url(state.draft, wizard.DANGER))
+    next_step = fresh.next_step()
+    if request.GET.get("return") == "check" and next_step == wizard.CHECK:
+        return redirect(_step_url(state.draft, wizard.CHECK))
+    return redirect(_step_url(state.draft, next_step))
+
+
+def _back_url(state: wizard.State, step: str) -> str:
+    previous = state.previous_step(step)
+    if previous is None:
+        if not state.facts:
+            return reverse("wizard_framework", args=[state.draft.pk])
+        return reverse("request_detail", args=[state.draft.share_request_id])
+    return _step_url(state.draft, previous)
+
+
+def _submitted_redirect(draft: DecisionDraft) -> HttpResponse | None:
+    decision = getattr(draft, "decision", None) if draft.pk else None
+    if decision is not None:
+        return redirect("decision_detail", decision_id=decision.pk)
+    return None
+
+
+def _page(request, state: wizard.State, current: str, template: str, **context) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {
+            "draft": state.draft,
+            "case": state.draft.share_request.case,
+            "share_request": state.draft.share_request,
+            "definition": state.definition,
+            "result": state.result,
+            "back_url": _back_url(state, current),
+            "step": current,
+            "progress": state.position(current),
+            "return_to": request.GET.get("return", ""),
+            "explanation": wizard.explanation(state),
+            "warnings": [(code, engine.WARNINGS.get(code, code)) for code in state.result.warnings],
+            **context,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_start(request: HttpRequest, request_id) -> HttpResponse:
+    """Start (or resume) the user's draft decision on a share request."""
+    share_request = selectors.get_request_for(request.user, request_id, write=True)
+    if request.method == "POST":
+        draft = services.draft_start(user=request.user, share_request=share_request)
+        state = wizard.state_for(draft)
+        return redirect(_step_url(draft, state.next_step()))
+    existing = selectors.drafts_for(request.user).filter(share_request=share_request).first()
+    return render(
+        request,
+        "decisions/wizard/start.html",
+        {
+            "share_request": share_request,
+            "case": share_request.case,
+            "existing": existing,
+            "framework": catalogue.definition(share_request.case.organisation.default_framework),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def wizard_framework(request: HttpRequest, draft_id) -> HttpResponse:
+    draft = _draft(request, draft_id)
+    if done := _submitted_redirect(draft):
+        return done
+    form = wf.FrameworkForm(posted_data(request), initial={"framework": draft.framework})
+    if draft.facts:
+        messages.info(request, "The framework cannot change once a question is answered.")
+        return redirect(_step_url(draft, wizard.state_for(draft).next_step()))
+    if request.method == "POST" and form.is_valid():
+        services.draft_set_framework(draft=draft, slug=form.cleaned_data["framework"])
+        return redirect(_step_url(draft, wizard.state_for(draft).next_step()))
+    return render(
+        request,
+        "decisions/wizard/framework.html",
+        {
+            "form": form,
+            "draft": draft,
+            "case": draft.share_request.case,
+            "back_url": reverse("request_detail", args=[draft.share_request_id]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def wizard_question(request: HttpRequest, draft_id, question_id: str) -> HttpResponse:
+    draft = _draft(request, draft_id)
+    if done := _submitted_redirect(draft):
+        return done
+    state = wizard.state_for(draft)
+    step = f"q:{question_id}"
+    if not state.reachable(step):
+        return redirect(_step_url(draft, state.next_step()))
+    question = engine.question(state.definition, question_id)
+    kind = engine.known_facts(state.definition)[question["fact"]]
+    stored = state.facts.get(question["fact"])
+    initial = {"answer": wf.answer_key(stored)} if question["fact"] in state.facts else None
+    form = wf.question_form(question, kind, data=posted_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.draft_answer(draft=draft, fact=question["fact"], value=form.fact_value())
+        return _after_save(request, state, step)
+    return _page(
+        request, state, step, "decisions/wizard/question.html", form=form, question=question
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def wizard_step(request: HttpRequest, draft_id, step: str) -> HttpResponse:
+    draft = _draft(request, draft_id)
+    if done := _submitted_redirect(draft):
+        return done
+    state = wizard.state_for(draft)
+    if step != wizard.DANGER and step not in wizard.RECORD_STEP_BY_SLUG:
+        raise Http404("No such step")
+    if not state.reachable(step):
+        return redirect(_step_url(draft, state.next_step()))
+    if request.method == "POST":
+        form = wizard.bound_form(state, step, request.POST)
+        raw = wizard.raw_answers(request.POST, form)
+        if "add-item" in request.POST:
+            services.draft_save_step(draft=draft, user=request.user, step=step, raw=raw)
+            form = _with_extra_item(request.POST)
+        elif form.is_valid():
+            services.draft_save_step(draft=draft, user=request.user, step=step, raw=raw)
+            named = wizard.protected_names_in_items(draft)
+            if step != "items" or not named or "confirm-protected" in request.POST:
+                return _after_save(request, state, step)
+    else:
+        form = wizard.stored_form(state, step)
+    danger = step == wizard.DANGER
+    template = "decisions/wizard/danger.html" if danger else "decisions/wizard/step.html"
+    title = "Someone is in danger now" if danger else wizard.step_title(step)
+    return _page(
+        request,
+        state,
+        step,
+        template,
+        form=form,
+        title=title,
+        protected_warning=wizard.protected_names_in_items(draft) if step == "items" else [],
+        protected_people=draft.share_request.case.people.filter(protect_identity=True)
+        if step == "items"
+        else [],
+        organisation=draft.share_request.case.organisation,
+    )
+
+
+def _with_extra_item(post) -> wf.BaseItemFormSet:
+    data = post.copy()
+    total = int(data.get("items-TOTAL_FORMS", "1") or 1)
+    data["items-TOTAL_FORMS"] = str(min(total + 1, 50))
+    formset = wf.ItemFormSet(data=data, prefix="items")
+    formset.is_valid()
+    return wf.ItemFormSet(
+        prefix="items",
+        initial=[f.cleaned_data for f in formset.forms if getattr(f, "cleaned_data", None)],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def wizard_check(request: HttpRequest, draft_id) -> HttpResponse:
+    draft = _draft(request, draft_id)
+    if done := _submitted_redirect(draft):
+        return done
+    state = wizard.state_for(draft)
+    if state.next_step() != wizard.CHECK:
+        messages.info(request, "Some answers are still needed before you can check them.")
+        return redirect(_step_url(draft, state.next_step()))
+    return _page(
+        request,
+        state,
+        wizard.CHECK,
+        "decisions/wizard/check.html",
+        rows=wizard.summary(state, lambda step: _step_url(draft, step) + "?return=check"),
+        protected_warning=wizard.protected_names_in_items(draft),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def wizard_submit(request: HttpRequest, draft_id) -> HttpResponse:
+    draft = _draft(request, draft_id)
+    if request.method == "GET":
+        return _submitted_redirect(draft) or redirect("wizard_check", draft_id=draft.pk)
+    try:
+        decision = services.decision_submit(draft=draft, user=request.user)
+    except services.DraftIncomplete as incomplete:
+        messages.info(request, "Some answers are still needed before you can submit.")
+        return redirect(_step_url(draft, incomplete.step))
+    return redirect("decision_submitted", decision_id=decision.pk)
+
+
+def decision_submitted(request: HttpRequest, decision_id) -> HttpResponse:
+    decision = selectors.get_decision_for(request.user, decision_id)
+    return render(request, "decisions/decision_submitted.html", {"decision": decision})
+
+
+def decision_detail(request: HttpRequest, decision_id) -> HttpResponse:
+    decision = selectors.get_decision_for(request.user, decision_id)
+    audit.record_view(request.user, decision, decision.case)
+    definition = catalogue.definition(decision.framework, decision.framework_version)
+    return render(
+        request,
+        "decisions/decision_detail.html",
+        {
+            "decision": decision,
+            "case": decision.case,
+            "definition": definition,
+            "facts": wizard.facts_as_rows(definition, decision.facts),
+            "sections": wizard.record_sections(definition, decision.answers),
+            "warnings": [
+                (code, engine.WARNINGS.get(code, code))
+                for code in decision.engine_result.get("warnings", [])
+            ],
+            "superseded_by": getattr(decision, "superseded_by", None),
+        },
+    )
