@@ -76,6 +76,53 @@ CASES = {
                     "information_requested": "Our observations from the last two home visits.",
                     "urgency": "routine",
                     "due_in": 7,
+                    "decision": {
+                        "by": "pat",
+                        "facts": {
+                            "immediate_danger": False,
+                            "legitimate_purpose": True,
+                            "recipient_has_role": True,
+                            "risk_of_harm": "wellbeing",
+                            "informing_increases_risk": False,
+                            "consent": "given",
+                            "necessary_and_proportionate": True,
+                            "third_party_at_risk": False,
+                            "subject_informed": True,
+                            "advice_sought": False,
+                        },
+                        "steps": {
+                            "consent": {"child_views": ["Too young to give a view."]},
+                            "items": {
+                                "items-TOTAL_FORMS": ["1"],
+                                "items-INITIAL_FORMS": ["0"],
+                                "items-0-description": ["Observations from two home visits"],
+                                "items-0-justification": ["The GP is arranging a health review"],
+                            },
+                            "recipients": {
+                                "recipients": ["Dr Hughes, safeguarding lead GP"],
+                                "method": ["secure_email"],
+                            },
+                            "proportionality": {
+                                "checks": [
+                                    "necessary",
+                                    "proportionate",
+                                    "relevant",
+                                    "adequate",
+                                    "accurate",
+                                    "timely",
+                                    "secure",
+                                ]
+                            },
+                            "lawful_basis": {"lawful_basis": ["gdpr-6-1-e"]},
+                            "outcome": {
+                                "outcome": ["share"],
+                                "rationale": [
+                                    "Sam agreed to the GP being told; the visits raise a health "
+                                    "need the GP can meet."
+                                ],
+                            },
+                        },
+                    },
                 },
             ],
         },
@@ -116,6 +163,36 @@ CASES = {
                     "information_requested": "Whether the family is engaged with support.",
                     "urgency": "routine",
                     "due_in": 5,
+                    "decision": {
+                        "by": "quinn",
+                        "facts": {
+                            "immediate_danger": False,
+                            "legitimate_purpose": True,
+                            "recipient_has_role": True,
+                            "risk_of_harm": "wellbeing",
+                            "informing_increases_risk": False,
+                            "consent": "refused",
+                            "advice_sought": True,
+                        },
+                        "steps": {
+                            "consent": {"child_views": ["Kai wants school to know he is OK."]},
+                            "advice": {
+                                "advice_from": ["Maria Costa, manager"],
+                                "advice_given": ["Respect the refusal unless risk rises."],
+                            },
+                            "outcome": {
+                                "outcome": ["do_not_share"],
+                                "rationale": [
+                                    "A wellbeing need only, and the parent refused; no serious "
+                                    "threat that would justify sharing without consent."
+                                ],
+                                "refusal_reasons": [
+                                    "The family has not agreed, and there is no serious threat "
+                                    "to Kai's safety that would justify sharing without it."
+                                ],
+                            },
+                        },
+                    },
                 },
             ],
         },
@@ -189,10 +266,23 @@ def _seed_cases(organisation: Organisation, cases: list[dict], users: dict[str, 
         for request in spec["requests"]:
             fields = dict(request)
             due_in = fields.pop("due_in")
-            services.share_request_open(
+            decision = fields.pop("decision", None)
+            share_request = services.share_request_open(
                 user=author,
                 case=case,
                 received_on=today - datetime.timedelta(days=3),
                 due_on=today + datetime.timedelta(days=due_in),
                 **fields,
             )
+            if decision:
+                _decide(users[decision["by"]], share_request, decision)
+
+
+def _decide(user: User, share_request, spec: dict) -> None:
+    """Take a request through the wizard's services, as the practitioner's answers would."""
+    draft = services.draft_start(user=user, share_request=share_request)
+    for fact, value in spec["facts"].items():
+        services.draft_answer(draft=draft, fact=fact, value=value)
+    for step, raw in spec["steps"].items():
+        services.draft_save_step(draft=draft, user=user, step=step, raw=raw)
+    services.decision_submit(draft=draft, user=user)

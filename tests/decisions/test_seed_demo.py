@@ -26,3 +26,24 @@ def test_seed_demo_creates_every_role_in_two_organisations_once(db, settings, ca
     assert User.objects.get(username="pat").check_password(DEMO_PASSWORD)
     assert Case.objects.filter(organisation__name="Riverside Children's Services").count() == 3
     assert Case.objects.get(reference="RCS-2026-0142").people.filter(protect_identity=True)
+
+
+def test_seed_demo_decides_through_the_wizard_services(db, settings):
+    from decisions.models import AuditEntry, Decision, ShareRequest
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    shared = Decision.objects.get(case__reference="RCS-2026-0157")
+    refused = Decision.objects.get(case__reference="NFS-0091")
+    assert (shared.outcome, shared.requires_approval) == ("share", False)
+    assert (refused.framework, refused.outcome, refused.requires_approval) == (
+        "sa-isg",
+        "do_not_share",
+        True,
+    )
+    assert refused.share_request.status == ShareRequest.Status.AWAITING_APPROVAL
+    submitted = AuditEntry.objects.filter(action=AuditEntry.Action.DECISION_SUBMITTED)
+    assert set(submitted.values_list("object_id", flat=True)) == {
+        str(shared.pk),
+        str(refused.pk),
+    }
