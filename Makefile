@@ -25,13 +25,17 @@ run: setup
 
 test: setup
 	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || \
-		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null) || \
+		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null) || \
 		echo "Chromium is not installed: browser tests will be skipped (apt-get install chromium)"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=isg.settings_test
+
+bench: setup
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/build var/.setup-done

@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from decisions.models import AuditEntry, Case, Decision, Person, ShareRequest
+from decisions.models import (
+    Approval,
+    AuditEntry,
+    Case,
+    Decision,
+    FollowUp,
+    InfoResponse,
+    Person,
+    ShareRecord,
+    ShareRequest,
+)
 from decisions.selectors import cases_for
 from isg.accounts.models import Role
 from isg.accounts.roles import organisations_where
@@ -46,9 +56,11 @@ class ReadOnlyLeadScopedAdmin(admin.ModelAdmin):
     Scoped to the organisations where the user is a safeguarding lead.
     """
 
+    organisation_path = "organisation_id"
+
     def get_queryset(self, request):
         leading = organisations_where(request.user, (Role.LEAD,))
-        return super().get_queryset(request).filter(organisation_id__in=leading)
+        return super().get_queryset(request).filter(**{f"{self.organisation_path}__in": leading})
 
     def has_add_permission(self, request):
         return False
@@ -74,3 +86,45 @@ class DecisionAdmin(ReadOnlyLeadScopedAdmin):
     list_display = ["case", "outcome", "framework", "framework_version", "decided_at"]
     list_filter = ["outcome", "framework"]
     list_select_related = ["case"]
+
+
+# Verdicts, answers and share records are written once, through the services (which check who
+# may approve what and write the audit entry): never through the admin, not even by superusers.
+@admin.register(Approval)
+class ApprovalAdmin(ReadOnlyLeadScopedAdmin):
+    organisation_path = "decision__organisation_id"
+    list_display = ["decision", "verdict", "approver", "created_at"]
+    list_filter = ["verdict"]
+    list_select_related = ["decision", "decision__case", "approver"]
+
+
+@admin.register(InfoResponse)
+class InfoResponseAdmin(ReadOnlyLeadScopedAdmin):
+    organisation_path = "decision__organisation_id"
+    list_display = ["decision", "answered_by", "created_at"]
+    list_select_related = ["decision", "decision__case", "answered_by"]
+
+
+@admin.register(ShareRecord)
+class ShareRecordAdmin(ReadOnlyLeadScopedAdmin):
+    organisation_path = "decision__organisation_id"
+    list_display = ["decision", "shared", "shared_on", "recorded_by", "recorded_at"]
+    list_filter = ["shared"]
+    list_select_related = ["decision", "decision__case", "recorded_by"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(CaseScopedAdmin):
+    """Read-only: adding and completing follow-ups is audited, so it happens in the app."""
+
+    list_display = ["case", "owner", "due_on", "done_at"]
+    list_select_related = ["case", "owner"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

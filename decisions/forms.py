@@ -1,8 +1,8 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
+from decisions.fields import DateInputField, ModelMultipleChoiceField
 from decisions.models import Case, Person, ShareRequest
 from isg.accounts.models import Role, User
 
@@ -22,8 +22,8 @@ def _helper(*fields, submit: str = "Save") -> FormHelper:
     return helper
 
 
-def _practitioners_of(organisation) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+def _practitioners_of(organisation) -> ModelMultipleChoiceField:
+    return ModelMultipleChoiceField(
         label="Practitioners assigned",
         help_text="Only they, managers and safeguarding leads can see the case.",
         queryset=User.objects.filter(

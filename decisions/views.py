@@ -22,6 +22,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "open_requests": open_requests,
             "drafts": selectors.drafts_for(request.user)[:20],
             "can_create_cases": selectors.can_create_cases(request.user),
+            **selectors.dashboard_for(request.user),
         },
     )
 
@@ -125,8 +126,11 @@ def request_open(request: HttpRequest, case_id) -> HttpResponse:
 
 def request_detail(request: HttpRequest, request_id) -> HttpResponse:
     share_request = selectors.get_request_for(request.user, request_id)
-    can_decide = share_request.is_open and (
-        selectors.cases_writable_by(request.user).filter(pk=share_request.case_id).exists()
+    # Once a decision stands, a change goes through reconsideration, never a second decision.
+    can_decide = (
+        share_request.is_open
+        and selectors.current_decision(share_request) is None
+        and selectors.cases_writable_by(request.user).filter(pk=share_request.case_id).exists()
     )
     return render(
         request,

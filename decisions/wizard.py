@@ -224,13 +224,27 @@ def stored_form(state: State, step: str):
 
 
 def raw_answers(post: MultiValueDict, form) -> dict[str, list[str]]:
-    """What the user typed, kept as given, so a step can be shown again exactly."""
-    names = set()
+    """What the user typed, kept as given, so a step can be shown again exactly.
+
+    Only what the form validated is kept: all values of a multiple-choice field, the last
+    value of any other (a crafted POST can repeat a field; the form checks only the last, so
+    an unchecked earlier value, say with a NUL byte, must not reach the database).
+    """
+    multiple = set()
     if isinstance(form, wf.BaseItemFormSet):
         names = {key for key in post if key.startswith("items-")}
     else:
         names = {form.add_prefix(name) for name in form.fields}
-    return {name: post.getlist(name) for name in sorted(names) if name in post}
+        multiple = {
+            form.add_prefix(name)
+            for name, field in form.fields.items()
+            if getattr(field.widget, "allow_multiple_selected", False)
+        }
+    return {
+        name: post.getlist(name) if name in multiple else post.getlist(name)[-1:]
+        for name in sorted(names)
+        if name in post
+    }
 
 
 def protected_names_in_items(draft: DecisionDraft) -> list[str]:

@@ -77,6 +77,13 @@ def _page(request, state: wizard.State, current: str, template: str, **context) 
 def decision_start(request: HttpRequest, request_id) -> HttpResponse:
     """Start (or resume) the user's draft decision on a share request."""
     share_request = selectors.get_request_for(request.user, request_id, write=True)
+    standing = selectors.current_decision(share_request)
+    if standing is not None:
+        messages.info(
+            request,
+            "This request already has a decision. To change it, reconsider that decision.",
+        )
+        return redirect("decision_detail", decision_id=standing.pk)
     if request.method == "POST":
         draft = services.draft_start(user=request.user, share_request=share_request)
         state = wizard.state_for(draft)
@@ -92,6 +99,14 @@ def decision_start(request: HttpRequest, request_id) -> HttpResponse:
             "framework": catalogue.definition(share_request.case.organisation.default_framework),
         },
     )
+
+
+def wizard_resume(request: HttpRequest, draft_id) -> HttpResponse:
+    """Where the user left off: the first step still to answer (from the dashboard)."""
+    draft = _draft(request, draft_id)
+    if done := _submitted_redirect(draft):
+        return done
+    return redirect(_step_url(draft, wizard.state_for(draft).next_step()))
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,7 +168,9 @@ def wizard_step(request: HttpRequest, draft_id, step: str) -> HttpResponse:
     if request.method == "POST":
         form = wizard.bound_form(state, step, request.POST)
         raw = wizard.raw_answers(request.POST, form)
-        if "add-item" in request.POST:
+        if "add-item" in request.POST and _has_nul(raw):
+            form.is_valid()  # PostgreSQL cannot store NUL: show the error, keep what was typed
+        elif "add-item" in request.POST:
             services.draft_save_step(draft=draft, user=request.user, step=step, raw=raw)
             form = _with_extra_item(request.POST)
         elif form.is_valid():
@@ -181,9 +198,16 @@ def wizard_step(request: HttpRequest, draft_id, step: str) -> HttpResponse:
     )
 
 
+def _has_nul(raw: dict[str, list[str]]) -> bool:
+    return any("\x00" in value for values in raw.values() for value in values)
+
+
 def _with_extra_item(post) -> wf.BaseItemFormSet:
     data = post.copy()
-    total = int(data.get("items-TOTAL_FORMS", "1") or 1)
+    try:  # a hidden field, but posted by the client: never trust it to be a number
+        total = max(int(data.get("items-TOTAL_FORMS", "1") or 1), 1)
+    except (TypeError, ValueError):
+        total = 1
     data["items-TOTAL_FORMS"] = str(min(total + 1, 50))
     formset = wf.ItemFormSet(data=data, prefix="items")
     formset.is_valid()
@@ -222,6 +246,9 @@ def wizard_submit(request: HttpRequest, draft_id) -> HttpResponse:
     except services.DraftIncomplete as incomplete:
         messages.info(request, "Some answers are still needed before you can submit.")
         return redirect(_step_url(draft, incomplete.step))
+    except services.NotNow as refused:
+        messages.error(request, str(refused))
+        return redirect("decision_detail", decision_id=draft.supersedes_id)
     return redirect("decision_submitted", decision_id=decision.pk)
 
 
@@ -248,5 +275,6 @@ def decision_detail(request: HttpRequest, decision_id) -> HttpResponse:
                 for code in decision.engine_result.get("warnings", [])
             ],
             "superseded_by": getattr(decision, "superseded_by", None),
+            **selectors.decision_actions(request.user, decision),
         },
     )

@@ -5,6 +5,7 @@ SECRET_KEY, DEBUG ("1" turns it on; off by default) and ALLOWED_HOSTS
 (comma-separated). With DEBUG off the secure defaults apply by themselves.
 """
 
+import datetime
 import secrets
 import sys
 import warnings
@@ -62,6 +63,11 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "pgtrigger",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "isg.accounts",
     "guidance",
     "decisions",
@@ -69,15 +75,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Database down: a plain 503 page instead of a 500 (isg/accounts/middleware.py).
+    "isg.accounts.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signed in for SESSION_MAX_HOURS at most; then 2FA before any page (isg/accounts).
+    "isg.accounts.middleware.SessionLifetimeMiddleware",
+    "isg.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "isg.urls"
@@ -125,6 +140,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts and sessions ----------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user or address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -150,12 +167,44 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Signed in for this long at most, however active (isg/accounts/middleware.py).
+SESSION_MAX_HOURS = envint("SESSION_MAX_HOURS", 10)
+# Approving and exporting ask for the password again after this long (recent_auth_required).
+RECENT_AUTH_MINUTES = envint("RECENT_AUTH_MINUTES", 15)
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username, or from
+# one address, sign-in is refused for the cool-off period; the lockout is audited.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = envlist("LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "isg.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "isg.accounts.security.client_ip"
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp): required for managers, leads and admins.
+OTP_TOTP_ISSUER = "ISG"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Security: the secure defaults apply whenever DEBUG is off ---------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -198,6 +247,8 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.smtp.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = "ISG <isg@localhost>"
+# Emails (approval waiting, verdict given, follow-up due) link back to the service here.
+SITE_URL = (envlist("SITE_URL") or ["http://localhost:8000"])[0].rstrip("/")
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

@@ -13,7 +13,11 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("isg.accounts.urls")),
     path("admin/", admin.site.urls),
     path("guidance/", include("guidance.urls")),
     path("", include("decisions.urls")),
 ]
+
+# A database that is down shows the 503 page (isg/accounts/middleware.py).
+handler500 = "isg.accounts.views.server_error"

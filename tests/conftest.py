@@ -69,9 +69,38 @@ def world(db) -> World:
     return w
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _force_login_passes_two_factor():
+    """`force_login` also passes the second factor for users who need one.
+
+    Managers, leads and admins must pass two-factor authentication before any page
+    (isg/accounts/middleware.py); a test that forces a sign-in forces that step too, with a
+    device made for the purpose. `client.force_login(user, verified=False)` leaves the
+    session unverified, for the tests of the enforcement itself.
+    """
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from isg.accounts.security import requires_two_factor
+    from tests.otp_support import give_totp_device
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, verified=True):
+        original(self, user, backend)
+        if verified and requires_two_factor(user):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = give_totp_device(user).persistent_id
+            session.save()
+
+    Client.force_login = force_login
+    yield
+    Client.force_login = original
+
+
 @pytest.fixture
 def client_for(client):
-    """Sign a test client in as the given user."""
+    """Sign a test client in as the given user (past two-factor authentication, if needed)."""
 
     def sign_in(user: User | None):
         client.logout()
@@ -96,14 +125,19 @@ def _sqlite_flush_past_append_only_triggers():
         yield
         return
     operations = type(connection.ops)
-    triggers = importlib.import_module("decisions.migrations.0003_append_only_triggers")
+    migrations = [
+        importlib.import_module(f"decisions.migrations.{name}")
+        for name in ("0003_append_only_triggers", "0007_append_only_after_submit")
+    ]
+    drop = [sql for migration in migrations for sql in migration.SQLITE_DROP]
+    create = [sql for migration in migrations for sql in migration.SQLITE_CREATE]
     original = operations.sql_flush
 
     def sql_flush(self, style, tables, **kwargs):
         statements = original(self, style, tables, **kwargs)
         if not statements:
             return statements
-        return [*triggers.SQLITE_DROP, *statements, *triggers.SQLITE_CREATE]
+        return [*drop, *statements, *create]
 
     operations.sql_flush = sql_flush
     yield

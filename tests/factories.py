@@ -91,7 +91,7 @@ def make_decision(share_request: ShareRequest, decided_by: User, **fields) -> De
         "rationale": "Risk of significant harm outweighs the refusal.",
     }
     values.update(fields)
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         share_request=share_request,
         case=share_request.case,
         organisation=share_request.case.organisation,
@@ -99,3 +99,7 @@ def make_decision(share_request: ShareRequest, decided_by: User, **fields) -> De
         decided_by=decided_by,
         **values,
     )
+    if decision.requires_approval:  # as decision_submit leaves the request
+        share_request.status = ShareRequest.Status.AWAITING_APPROVAL
+        share_request.save(update_fields=["status"])
+    return decision

@@ -51,6 +51,28 @@ def _audit_entry(w):
     return audit.record(action=AuditEntry.Action.CASE_UPDATED, case=w.case)
 
 
+def _verdict(w, verdict="approved", reasons=""):
+    """world.decision (the practitioner's, needing approval) after the manager's verdict."""
+    from decisions import services
+
+    services.decision_verdict(
+        decision=w.decision, approver=w.users["manager"], verdict=verdict, reasons=reasons
+    )
+    return w.decision
+
+
+def _follow_up(w):
+    from decisions import services
+
+    return services.follow_up_add(
+        user=w.users["practitioner"],
+        decision=w.decision,
+        action="Check attendance on Monday",
+        owner=w.users["practitioner"],
+        due_on=w.share_request.received_on,
+    )
+
+
 # url name -> (how to build the URL from the world, expected GET status per role)
 MATRIX = {
     "login": (lambda w: reverse("login"), expect(302, anonymous=200)),
@@ -76,6 +98,7 @@ MATRIX = {
         lambda w: reverse("decision_start", args=[w.share_request.pk]),
         expect(404, practitioner=200, manager=200),
     ),
+    "wizard_resume": (draft_url("wizard_resume"), expect(404, practitioner=302)),
     "wizard_framework": (draft_url("wizard_framework"), expect(404, practitioner=200)),
     "wizard_question": (
         lambda w: reverse("wizard_question", args=[w.draft.pk, "immediate_danger"]),
@@ -90,6 +113,15 @@ MATRIX = {
     "decision_detail": (
         decision_url("decision_detail"),
         expect(404, practitioner=200, manager=200, lead=200),
+    ),
+    # Printable records (decisions/pdf_views.py): as the record; unredacted for the lead only.
+    "decision_pdf": (
+        decision_url("decision_pdf"),
+        expect(404, practitioner=200, manager=200, lead=200),
+    ),
+    "decision_pdf (unredacted copy)": (
+        lambda w: reverse("decision_pdf", args=[w.decision.pk]) + "?unredacted=1",
+        expect(404, lead=200),
     ),
     "decision_submitted": (
         decision_url("decision_submitted"),
@@ -108,6 +140,54 @@ MATRIX = {
         lambda w: reverse("audit_export"),
         expect(404, lead=200, admin=200, other_lead=200, other_admin=200),
     ),
+    "audit_export_pdf": (
+        lambda w: reverse("audit_export_pdf"),
+        expect(404, lead=200, admin=200, other_lead=200, other_admin=200),
+    ),
+    # After submit (decisions/lifecycle_views.py). world.decision is the practitioner's and
+    # needs approval: only the organisation's managers see the queue and give verdicts; case
+    # writers answer questions, record what was shared, follow up and reconsider.
+    "approval_queue": (
+        lambda w: reverse("approval_queue"),
+        expect(404, manager=200, other_manager=200),
+    ),
+    "approval_verdict": (decision_url("approval_verdict"), expect(404, manager=200)),
+    "approval_given": (
+        lambda w: reverse("approval_given", args=[_verdict(w).pk]),
+        expect(404, manager=200),
+    ),
+    "info_answer": (
+        lambda w: reverse("info_answer", args=[_verdict(w, "more_info", "Who told you?").pk]),
+        expect(404, practitioner=200, manager=302),  # the manager who asked does not answer
+    ),
+    "record_shared": (
+        lambda w: reverse("record_shared", args=[_verdict(w).pk]),
+        expect(404, practitioner=200, manager=200),
+    ),
+    "record_not_shared": (
+        lambda w: reverse("record_not_shared", args=[_verdict(w).pk]),
+        expect(404, practitioner=200, manager=200),
+    ),
+    "follow_up_add": (decision_url("follow_up_add"), expect(404, practitioner=200, manager=200)),
+    "follow_up_done": (
+        lambda w: reverse("follow_up_done", args=[_follow_up(w).pk]),
+        expect(404, practitioner=200, manager=200),
+    ),
+    "decision_reconsider": (
+        decision_url("decision_reconsider"),
+        expect(404, practitioner=200, manager=200),
+    ),
+    # Account security (isg/accounts): the user's own account, in no organisation.
+    # Managers, leads and admins already have a device (tests/conftest.py), so set-up sends
+    # them on; nobody has new recovery codes to see; everyone is verified already.
+    "account_security": (lambda w: reverse("account_security"), expect(200)),
+    "two_factor_setup": (
+        lambda w: reverse("two_factor_setup"),
+        expect(302, practitioner=200, unassigned=200, other_practitioner=200),
+    ),
+    "two_factor_recovery_codes": (lambda w: reverse("two_factor_recovery_codes"), expect(302)),
+    "two_factor_verify": (lambda w: reverse("two_factor_verify"), expect(302)),
+    "confirm_password": (lambda w: reverse("confirm_password"), expect(200)),
     # Guidance is not organisation-specific: every signed-in role reads it.
     "guidance:library": (lambda w: reverse("guidance:library"), expect(200)),
     "guidance:compare": (lambda w: reverse("guidance:compare"), expect(200)),
@@ -166,10 +246,36 @@ def test_other_organisations_never_get_in_to_object_urls():
             "admin:index",
             "audit_list",  # each lead's own organisation's log
             "audit_export",
+            "audit_export_pdf",
+            "approval_queue",  # each manager's own organisation's queue
         ) or name.startswith(("guidance:", "admin:guidance_")):  # not organisation-specific
+            continue
+        if name in ACCOUNT_PAGES:  # the user's own account, not an organisation's object
             continue
         for role in OTHERS:
             assert statuses[role] in (302, 404), (name, role)
+
+
+ACCOUNT_PAGES = {
+    "account_security",
+    "two_factor_setup",
+    "two_factor_recovery_codes",
+    "two_factor_verify",
+    "confirm_password",
+}
+
+
+def test_no_cell_expects_403():
+    """Refusals are 404 (or a redirect to sign in), never 403: a 403 says the object exists.
+
+    test_permission_matrix asserts each cell's status equals the table's, so no response
+    in the matrix can be a 403 either.
+    """
+    forbidden = [
+        (name, role) for name, (_, statuses) in MATRIX.items() for role, s in statuses.items()
+        if s == 403
+    ]
+    assert forbidden == []
 
 
 CELLS = [(name, role) for name in MATRIX for role in ROLES]

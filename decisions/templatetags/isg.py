@@ -15,3 +15,11 @@ RECOMMENDATION_LABELS = {
 @register.filter
 def recommendation_label(code: str) -> str:
     return RECOMMENDATION_LABELS.get(code, code)
+
+
+@register.filter
+def method_label(code: str) -> str:
+    """How information was passed on, in words (the wizard's and the share record's methods)."""
+    from decisions.wizard_forms import METHODS
+
+    return dict(METHODS).get(code, code)

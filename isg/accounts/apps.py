@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "isg.accounts"
     label = "accounts"
     verbose_name = "Accounts and organisations"
+
+    def ready(self):
+        from isg.accounts import signals  # noqa: F401  (session times, lockout audit)

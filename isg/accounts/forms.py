@@ -1,5 +1,6 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -18,4 +19,52 @@ class SignInForm(AuthenticationForm):
             Field.text("username", field_width=20),
             Field.text("password", field_width=20),
             Button("submit", "Sign in"),
+        )
+
+    def clean_username(self) -> str:
+        # AuthenticationForm sets max_length without a validator: an overlong name would go
+        # on to authenticate() and into django-axes' 255-character column (a 500).
+        username = self.cleaned_data["username"]
+        if len(username) > self.fields["username"].max_length:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return username
+
+
+class TokenForm(forms.Form):
+    """A code from the authenticator app, or a recovery code."""
+
+    token = forms.CharField(
+        label="Code",
+        max_length=20,
+        error_messages={"required": "Enter the code", "max_length": "The code is too long"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, label: str = "Code", hint: str = "", submit: str = "Continue",
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].label = label
+        self.fields["token"].help_text = hint
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the template wraps it, with the `next` field
+        self.helper.layout = Layout(Field.text("token", field_width=10), Button("submit", submit))
+
+    def clean_token(self) -> str:
+        return "".join(self.cleaned_data["token"].split())
+
+
+class ConfirmPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the template wraps it, with the `next` field
+        self.helper.layout = Layout(
+            Field.text("password", field_width=20), Button("submit", "Confirm")
         )

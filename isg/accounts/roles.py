@@ -21,11 +21,20 @@ def organisations_where(user: User, roles: tuple[str, ...]) -> list[int]:
     """Ids of the organisations in which the user holds one of `roles`."""
     if not user.is_authenticated:
         return []
-    return list(
-        Membership.objects.filter(user=user, role__in=roles)
-        .values_list("organisation_id", flat=True)
-        .distinct()
-    )
+    # One query per request, not one per selector call: a page asks this up to ten times.
+    # The cache lives on the user object, which each request loads afresh.
+    memberships = getattr(user, "_isg_memberships", None)
+    if memberships is None:
+        memberships = list(
+            Membership.objects.filter(user=user)
+            .order_by("organisation__name", "role")
+            .values_list("organisation_id", "role")
+        )
+        user._isg_memberships = memberships
+    wanted = set(roles)
+    # In the organisations' name order, as before: callers take the first as the default.
+    found = [organisation_id for organisation_id, role in memberships if role in wanted]
+    return list(dict.fromkeys(found))
 
 
 def has_role(user: User, organisation: Organisation | int, roles: tuple[str, ...]) -> bool:

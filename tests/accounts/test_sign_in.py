@@ -24,3 +24,9 @@ def test_sign_out_needs_post_and_ends_the_session(world, client):
     assert client.get(reverse("logout")).status_code == 405
     client.post(reverse("logout"))
     assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_an_overlong_username_is_a_form_error_not_a_crash(world, client):
+    response = client.post(reverse("login"), {"username": "x" * 5000, "password": "whatever"})
+    assert response.status_code == 200
+    assert "Enter a correct username and password" in response.content.decode()

@@ -73,14 +73,25 @@ def assert_accessible(page) -> None:
 
 @pytest.fixture
 def sign_in(live_server, page):
+    from isg.accounts.models import User
+    from isg.accounts.security import requires_two_factor
     from tests.factories import PASSWORD
+    from tests.otp_support import current_code, give_totp_device
 
     def sign_in_as(username: str):
+        user = User.objects.get(username=username)
+        device = give_totp_device(user) if requires_two_factor(user) else None
         page.goto(f"{live_server.url}/sign-in/")
         assert_accessible(page)
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        if requires_two_factor(user):  # managers, leads, admins: the code from their app
+            page.wait_for_url("**/account/two-factor/verify/**")
+            page.get_by_label("Enter the code from your authenticator app").fill(
+                current_code(device)
+            )
+            page.get_by_role("button", name="Continue").click()
         page.wait_for_url(f"{live_server.url}/")
         return page
 

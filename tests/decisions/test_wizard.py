@@ -399,3 +399,21 @@ def test_refusal_plan_skips_what_only_sharing_records(world):
     steps = wizard.state_for(draft).steps
     assert "items" not in steps and "recipients" not in steps
     assert steps[-1] == "outcome"
+
+
+def test_the_dashboard_resumes_a_draft_where_it_was_left(world, practitioner):
+    services.draft_answer(draft=world.draft, fact="immediate_danger", value=False)
+    dashboard = practitioner.get(reverse("dashboard")).content.decode()
+    resume = reverse("wizard_resume", args=[world.draft.pk])
+    assert resume in dashboard
+    response = practitioner.get(resume)
+    assert response.url == reverse("wizard_question", args=[world.draft.pk, "legitimate_purpose"])
+
+
+def test_a_request_with_a_standing_decision_is_changed_by_reconsidering(world, practitioner):
+    decided = world.decision.share_request
+    response = practitioner.post(reverse("decision_start", args=[decided.pk]))
+    assert response.url == reverse("decision_detail", args=[world.decision.pk])
+    assert not DecisionDraft.objects.filter(share_request=decided, decision__isnull=True).exists()
+    page = practitioner.get(reverse("request_detail", args=[decided.pk])).content.decode()
+    assert "Decide whether to share" not in page

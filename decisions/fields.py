@@ -1,0 +1,40 @@
+"""Form fields shared by the apps' forms."""
+
+from crispy_forms_gds import fields as gds
+from django import forms
+from django.core.exceptions import ValidationError
+
+MAX_ID = 2**63 - 1  # a signed 64-bit integer: the largest id either database stores
+
+
+class DateInputField(gds.DateInputField):
+    """GOV.UK day/month/year date input that also refuses absurd numbers.
+
+    crispy-forms-gds turns a ValueError from `date()` into a validation error, but a day,
+    month or year too big for a C int raises OverflowError, which would be a 500.
+    """
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except OverflowError:
+            raise ValidationError("Enter a real date", code="invalid") from None
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids that are not whole numbers in the database's range before querying.
+
+    Without this, an id such as 2**63 reaches the database driver, which raises
+    OverflowError (SQLite) or DataError (PostgreSQL): a 500 instead of a form error.
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdigit() or not text.isascii() or int(text) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

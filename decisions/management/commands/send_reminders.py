@@ -1,0 +1,17 @@
+"""Email the owners of follow-ups that are due (today or overdue) and not done.
+
+Run it from cron, e.g. every morning. At most one reminder per follow-up per day: running it
+twice, or on two servers at once, sends nothing more (see services.send_reminders).
+"""
+
+from django.core.management.base import BaseCommand
+
+from decisions import services
+
+
+class Command(BaseCommand):
+    help = "Email the owners of follow-ups due today or overdue (once a day per follow-up)."
+
+    def handle(self, *args, **options):
+        sent = services.send_reminders()
+        self.stdout.write(f"{sent} reminder{'s' if sent != 1 else ''} sent")
