@@ -1,14 +1,22 @@
 """Demo data for trying ISG out: built through the same services users' actions call."""
 
+import base64
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from decisions import services
 from isg.accounts.models import Membership, Organisation, Role, User
+from isg.accounts.security import requires_two_factor
 
 DEMO_PASSWORD = "demo-password-2026"
+# Managers, leads and admins must use two-factor authentication. Demo users of those roles
+# get an authenticator-app device with this key (never used outside seed_demo, which refuses
+# to run when DEBUG is off): add DEMO_TOTP_SECRET to an app, or run `manage.py demo_code`.
+DEMO_TOTP_KEY = "6973672d64656d6f2d6b65792d6e6f742d666f722d6c697665"
+DEMO_TOTP_SECRET = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
 
 ORGANISATIONS = [
     {
@@ -235,6 +243,12 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
                     user.is_staff = user.is_superuser = True
                 user.save()
             Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+            if requires_two_factor(user):
+                TOTPDevice.objects.get_or_create(
+                    user=user,
+                    name="Demo authenticator",
+                    defaults={"key": DEMO_TOTP_KEY, "confirmed": True},
+                )
             users[username] = user
             accounts.append((username, Role(role).label, organisation.name))
         if created:

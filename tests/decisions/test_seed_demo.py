@@ -47,3 +47,23 @@ def test_seed_demo_decides_through_the_wizard_services(db, settings):
         str(shared.pk),
         str(refused.pk),
     }
+
+
+def test_demo_managers_get_a_known_authenticator_and_demo_code_prints_it(db, settings, capsys):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert TOTPDevice.objects.filter(user__username="mark", confirmed=True).exists()
+    assert not TOTPDevice.objects.filter(user__username="pat").exists()
+    capsys.readouterr()
+    call_command("demo_code", "mark")
+    device = TOTPDevice.objects.get(user__username="mark")
+    printed = capsys.readouterr().out.strip()
+    assert device.verify_token(printed)
+
+
+def test_demo_code_refuses_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo_code", "mark")

@@ -26,3 +26,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {demo.DEMO_PASSWORD})"))
         for username, role, organisation in accounts:
             self.stdout.write(f"  {username:<8} {role:<18} {organisation}")
+        self.stdout.write(
+            "Managers, leads and admins also need a code from an authenticator app: add the "
+            f"secret {demo.DEMO_TOTP_SECRET} to one, or run "
+            "`python manage.py demo_code USERNAME` for the current code."
+        )
