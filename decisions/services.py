@@ -240,6 +240,18 @@ def draft_save_step(*, draft: DecisionDraft, user: User, step: str, raw: dict) -
     return draft
 
 
+def _audit_decision(action: str, decision: Decision, user: User, snapshot: dict) -> None:
+    """The audit entry for something that happened to a decision, in the same transaction."""
+    audit.record(
+        action=action,
+        actor=user,
+        obj=decision,
+        case=decision.case,
+        outcome=decision.outcome,
+        snapshot={"decision": str(decision.pk), **snapshot},
+    )
+
+
 def _status_after(decision: Decision) -> str:
     if decision.requires_approval:
         return ShareRequest.Status.AWAITING_APPROVAL
@@ -299,15 +311,11 @@ def decision_submit(*, draft: DecisionDraft, user: User) -> Decision:
     share_request.status = _status_after(decision)
     share_request._history_user = user
     share_request.save(update_fields=["status"])
-    audit.record(
-        action=AuditEntry.Action.DECISION_SUBMITTED,
-        actor=user,
-        organisation=decision.organisation,
-        obj=decision,
-        case=decision.case,
-        outcome=decision.outcome,
-        snapshot={
-            "decision": str(decision.pk),
+    _audit_decision(
+        AuditEntry.Action.DECISION_SUBMITTED,
+        decision,
+        user,
+        {
             "request": str(share_request.pk),
             "framework": f"{decision.framework}@{decision.framework_version}",
             "recommendation": decision.recommendation,
@@ -432,15 +440,11 @@ def decision_verdict(
         _set_request_status(decision.share_request, status, approver)
     elif verdict == Approval.Verdict.REJECTED:
         _set_request_status(decision.share_request, ShareRequest.Status.NOT_SHARED, approver)
-    audit.record(
-        action=VERDICT_ACTIONS[verdict],
-        actor=approver,
-        organisation=decision.organisation,
-        obj=decision,
-        case=decision.case,
-        outcome=decision.outcome,
-        snapshot={
-            "decision": str(decision.pk),
+    _audit_decision(
+        VERDICT_ACTIONS[verdict],
+        decision,
+        approver,
+        {
             "approval": str(approval.pk),
             "verdict": verdict,
             "decided_by": decision.decided_by.get_username(),
@@ -468,15 +472,11 @@ def info_answer(*, decision: Decision, user: User, answer: str) -> InfoResponse:
     response = InfoResponse.objects.create(
         question=question, decision=decision, answer=answer, answered_by=user
     )
-    audit.record(
-        action=AuditEntry.Action.MORE_INFO_GIVEN,
-        actor=user,
-        organisation=decision.organisation,
-        obj=decision,
-        case=decision.case,
-        outcome=decision.outcome,
-        snapshot={
-            "decision": str(decision.pk),
+    _audit_decision(
+        AuditEntry.Action.MORE_INFO_GIVEN,
+        decision,
+        user,
+        {
             "question": str(question.pk),
             "response": str(response.pk),
         },
@@ -556,15 +556,11 @@ def share_record(
         ShareRequest.Status.SHARED if shared else ShareRequest.Status.NOT_SHARED,
         user,
     )
-    audit.record(
-        action=AuditEntry.Action.SHARED if shared else AuditEntry.Action.NOT_SHARED,
-        actor=user,
-        organisation=decision.organisation,
-        obj=decision,
-        case=decision.case,
-        outcome=decision.outcome,
-        snapshot={
-            "decision": str(decision.pk),
+    _audit_decision(
+        AuditEntry.Action.SHARED if shared else AuditEntry.Action.NOT_SHARED,
+        decision,
+        user,
+        {
             "share_record": str(record.pk),
             **(
                 {"shared_on": shared_on, "method": method}
