@@ -69,12 +69,16 @@ def _verdict_page(request: HttpRequest, decision: Decision, form, status: int = 
 def approval_verdict(request: HttpRequest, decision_id) -> HttpResponse:
     """The decision on one page, with approve / reject / ask for more information."""
     decision = selectors.get_decision_to_approve(request.user, decision_id)
+    return _verdict(request, decision)
+
+
+@recent_auth_required  # asked before the form, so a manager never loses what they typed
+def _verdict(request: HttpRequest, decision: Decision) -> HttpResponse:
     if request.method == "POST":
         return _give_verdict(request, decision)
     return _verdict_page(request, decision, lf.VerdictForm())
 
 
-@recent_auth_required
 def _give_verdict(request: HttpRequest, decision: Decision) -> HttpResponse:
     form = lf.VerdictForm(request.POST)
     if not form.is_valid():

@@ -71,3 +71,16 @@ def test_the_decorator_takes_its_own_limit(world):
     assert approve(request).status_code == 302
     request.session = {}
     assert approve(request).status_code == 302
+
+
+def test_the_verdict_page_asks_for_the_password_before_the_form_is_shown(world, client_for):
+    from decisions.models import Approval
+
+    url = reverse("approval_verdict", args=[world.decision.pk])
+    client = client_for(world.users["manager"])
+    _password_typed(client, 16 * 60)
+    shown = client.get(url)
+    assert shown.status_code == 302 and shown.url.startswith(CONFIRM)
+    posted = client.post(url, {"verdict": "approved"})
+    assert posted.status_code == 302 and posted.url.startswith(CONFIRM)
+    assert not Approval.objects.filter(decision=world.decision).exists()
