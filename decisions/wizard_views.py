@@ -209,12 +209,11 @@ def _with_extra_item(post) -> wf.BaseItemFormSet:
     except (TypeError, ValueError):
         total = 1
     data["items-TOTAL_FORMS"] = str(min(total + 1, 50))
+    # Bound, so every row keeps what was typed, with its error if it has one; the new row is
+    # blank and blank rows are valid.
     formset = wf.ItemFormSet(data=data, prefix="items")
     formset.is_valid()
-    return wf.ItemFormSet(
-        prefix="items",
-        initial=[f.cleaned_data for f in formset.forms if getattr(f, "cleaned_data", None)],
-    )
+    return formset
 
 
 @require_http_methods(["GET", "POST"])

@@ -417,3 +417,22 @@ def test_a_request_with_a_standing_decision_is_changed_by_reconsidering(world, p
     assert not DecisionDraft.objects.filter(share_request=decided, decision__isnull=True).exists()
     page = practitioner.get(reverse("request_detail", args=[decided.pk])).content.decode()
     assert "Decide whether to share" not in page
+
+
+def test_add_another_item_keeps_an_invalid_item_with_its_error(world, practitioner, share_request):
+    walk_until_items(share_request, practitioner)
+    draft = DecisionDraft.objects.get(share_request=share_request)
+    response = practitioner.post(
+        reverse("wizard_step", args=[draft.pk, "items"]),
+        {
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-0-description": "x" * 2001,
+            "items-0-justification": "Needed",
+            "add-item": "1",
+        },
+    )
+    body = response.content.decode()
+    assert "x" * 2001 in body
+    assert "Ensure this value has at most 2000 characters" in body
+    assert "Item 2" in body
