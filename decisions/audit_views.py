@@ -236,6 +236,23 @@ class _Echo:
         return value
 
 
+def record_export(request: HttpRequest, form, what: str, **details) -> AuditEntry:
+    """The audit entry for an export of the filtered log, written before the export is made."""
+    organisation_ids = selectors.audit_organisations_for(request.user)
+    chosen = (form.cleaned_data.get("organisation") if form.is_valid() else None) or None
+    return audit.record(
+        action=AuditEntry.Action.EXPORTED,
+        actor=request.user,
+        organisation=chosen or organisation_ids[0],
+        snapshot={
+            "what": what,
+            "filters": form.describe(),
+            "organisations": sorted(organisation_ids),
+            **details,
+        },
+    )
+
+
 @recent_auth_required  # exporting the log needs a password typed in the last 15 minutes
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The filtered entries as CSV, streamed; the export itself is recorded first.
@@ -246,18 +263,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     entries, form = _reviewable(request)
     if form.is_bound and not form.is_valid():
         return audit_list(request)  # show what is wrong; export nothing
-    organisation_ids = selectors.audit_organisations_for(request.user)
-    chosen = (form.cleaned_data.get("organisation") if form.is_valid() else None) or None
-    exported = audit.record(
-        action=AuditEntry.Action.EXPORTED,
-        actor=request.user,
-        organisation=chosen or organisation_ids[0],
-        snapshot={
-            "what": "audit log CSV",
-            "filters": form.describe(),
-            "organisations": sorted(organisation_ids),
-        },
-    )
+    exported = record_export(request, form, "audit log CSV")
     rows = (
         entries.filter(sequence__lt=exported.sequence)
         .order_by("-sequence")

@@ -88,18 +88,8 @@ def audit_export_pdf(request: HttpRequest) -> HttpResponse:
     entries, form = audit_views._reviewable(request)
     if form.is_bound and not form.is_valid():
         return audit_views.audit_list(request)  # show what is wrong; export nothing
-    organisation_ids = selectors.audit_organisations_for(request.user)
-    chosen = (form.cleaned_data.get("organisation") if form.is_valid() else None) or None
-    exported = audit.record(
-        action=AuditEntry.Action.EXPORTED,
-        actor=request.user,
-        organisation=chosen or organisation_ids[0],
-        snapshot={
-            "what": "audit log PDF",
-            "filters": form.describe(),
-            "organisations": sorted(organisation_ids),
-            "row_limit": pdf.AUDIT_EXTRACT_LIMIT,
-        },
+    exported = audit_views.record_export(
+        request, form, "audit log PDF", row_limit=pdf.AUDIT_EXTRACT_LIMIT
     )
     content = pdf.render_audit_extract(
         entries.filter(sequence__lt=exported.sequence),
