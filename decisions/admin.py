@@ -50,7 +50,20 @@ class ShareRequestAdmin(CaseScopedAdmin):
     list_filter = ["direction", "status", "urgency"]
 
 
-class ReadOnlyLeadScopedAdmin(admin.ModelAdmin):
+class ReadOnlyAdminMixin:
+    """Nobody adds, changes or deletes these rows in the admin, superusers included."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyLeadScopedAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Append-only records: nobody adds, changes or deletes them here, superusers included.
 
     Scoped to the organisations where the user is a safeguarding lead.
@@ -61,15 +74,6 @@ class ReadOnlyLeadScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         leading = organisations_where(request.user, (Role.LEAD,))
         return super().get_queryset(request).filter(**{f"{self.organisation_path}__in": leading})
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditEntry)
@@ -114,17 +118,8 @@ class ShareRecordAdmin(ReadOnlyLeadScopedAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(CaseScopedAdmin):
+class FollowUpAdmin(ReadOnlyAdminMixin, CaseScopedAdmin):
     """Read-only: adding and completing follow-ups is audited, so it happens in the app."""
 
     list_display = ["case", "owner", "due_on", "done_at"]
     list_select_related = ["case", "owner"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,7 +14,6 @@ from decisions import selectors, services, wizard
 from decisions.forms import posted_data
 from decisions.models import Approval, Decision
 from decisions.wizard_views import _step_url
-from guidance import catalogue, engine
 from isg.accounts.models import Role
 from isg.accounts.roles import organisations_where
 from isg.accounts.security import recent_auth_required
@@ -41,7 +40,6 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 
 def _verdict_page(request: HttpRequest, decision: Decision, form, status: int = 200):
     state = selectors.lifecycle(decision)
-    definition = catalogue.definition(decision.framework, decision.framework_version)
     own = decision.decided_by_id == request.user.pk
     return render(
         request,
@@ -53,13 +51,7 @@ def _verdict_page(request: HttpRequest, decision: Decision, form, status: int = 
             "own": own,
             "actionable": state.needs_verdict and not own,
             "form": form,
-            "definition": definition,
-            "facts": wizard.facts_as_rows(definition, decision.facts),
-            "sections": wizard.record_sections(definition, decision.answers),
-            "warnings": [
-                (code, engine.WARNINGS.get(code, code))
-                for code in decision.engine_result.get("warnings", [])
-            ],
+            **wizard.decision_findings(decision),
         },
         status=status,
     )

@@ -349,6 +349,22 @@ def explanation(state: State) -> str:
     return ""
 
 
+def warning_texts(codes: list[str]) -> list[tuple[str, str]]:
+    """(code, plain-words explanation) for the engine's warning codes."""
+    return [(code, engine.WARNINGS.get(code, code)) for code in codes]
+
+
+def decision_findings(decision) -> dict[str, Any]:
+    """What a submitted decision found, read against the framework version it was made under."""
+    definition = catalogue.definition(decision.framework, decision.framework_version)
+    return {
+        "definition": definition,
+        "facts": facts_as_rows(definition, decision.facts),
+        "sections": record_sections(definition, decision.answers),
+        "warnings": warning_texts(decision.engine_result.get("warnings", [])),
+    }
+
+
 def record_sections(definition: dict[str, Any], answers: dict[str, Any]) -> list[dict[str, Any]]:
     """A submitted decision's record answers as titled sections of (label, value) rows."""
     sections = []

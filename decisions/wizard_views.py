@@ -67,7 +67,7 @@ def _page(request, state: wizard.State, current: str, template: str, **context) 
             "progress": state.position(current),
             "return_to": request.GET.get("return", ""),
             "explanation": wizard.explanation(state),
-            "warnings": [(code, engine.WARNINGS.get(code, code)) for code in state.result.warnings],
+            "warnings": wizard.warning_texts(state.result.warnings),
             **context,
         },
     )
@@ -259,20 +259,13 @@ def decision_submitted(request: HttpRequest, decision_id) -> HttpResponse:
 def decision_detail(request: HttpRequest, decision_id) -> HttpResponse:
     decision = selectors.get_decision_for(request.user, decision_id)
     audit.record_view(request.user, decision, decision.case)
-    definition = catalogue.definition(decision.framework, decision.framework_version)
     return render(
         request,
         "decisions/decision_detail.html",
         {
             "decision": decision,
             "case": decision.case,
-            "definition": definition,
-            "facts": wizard.facts_as_rows(definition, decision.facts),
-            "sections": wizard.record_sections(definition, decision.answers),
-            "warnings": [
-                (code, engine.WARNINGS.get(code, code))
-                for code in decision.engine_result.get("warnings", [])
-            ],
+            **wizard.decision_findings(decision),
             "superseded_by": getattr(decision, "superseded_by", None),
             **selectors.decision_actions(request.user, decision),
         },
