@@ -1,18 +1,15 @@
-"""Loading and validating framework definitions (versioned JSON data).
+"""Validating a framework definition before the engine trusts it.
 
-Each framework lives in ``fixtures/frameworks/<slug>/<version>.json``. A definition is checked
-thoroughly when loaded, so that the engine can trust it and a broken data change fails loudly
-with a message that names the framework, the place and the problem. The schema is described in
-``docs/frameworks.md``. No Django import here: the models and admin build on this module.
+A definition is checked thoroughly when loaded, so that a broken data change fails loudly with
+a message that names the framework, the place and the problem. The schema is described in
+``docs/frameworks.md``. No Django import here.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from guidance.engine import (
@@ -20,16 +17,18 @@ from guidance.engine import (
     RECOMMENDATIONS,
     RECORD_FIELDS,
     WARNINGS,
-    EngineError,
-    check_fact_value,
     condition_facts,
-    condition_uses_outcome,
-    iter_condition,
     known_facts,
     outcome_dependent_questions,
 )
-
-FRAMEWORKS_DIR: Path = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks"
+from guidance.frameworks.base import (
+    DECIDED,
+    IDENT,
+    Checker,
+    DefinitionError,
+    check_condition,
+    check_named_conditions,
+)
 
 REQUIRED_KEYS: tuple[str, ...] = (
     "slug",
@@ -55,49 +54,7 @@ _SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 _PREFIX = re.compile(r"^[a-z][a-z0-9]*_$")
-_DECIDED = tuple(r for r in RECOMMENDATIONS if r != "incomplete")
-
-
-class DefinitionError(ValueError):
-    """A framework definition is malformed, or a framework cannot be found."""
-
-
-class _Checker:
-    """Collects the context (framework, location) for error messages."""
-
-    def __init__(self, definition: Mapping[str, Any]) -> None:
-        self.d = definition
-        slug = definition.get("slug", "?") if isinstance(definition, Mapping) else "?"
-        version = definition.get("version", "?") if isinstance(definition, Mapping) else "?"
-        self.name = f"framework {slug!s} {version!s}"
-
-    def fail(self, where: str, problem: str) -> None:
-        raise DefinitionError(f"{self.name}: {where}: {problem}")
-
-    def text(self, where: str, value: object, *, empty_ok: bool = False) -> None:
-        if not isinstance(value, str) or (not empty_ok and not value.strip()):
-            self.fail(where, "must be a non-empty string" if not empty_ok else "must be a string")
-
-    def keys(
-        self, where: str, value: object, required: Iterable[str], optional: Iterable[str] = ()
-    ) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            self.fail(where, "must be an object")
-        required = tuple(required)
-        missing = [k for k in required if k not in value]
-        if missing:
-            self.fail(where, f"missing key(s) {', '.join(missing)}")
-        extra = sorted(set(value) - set(required) - set(optional))
-        if extra:
-            self.fail(where, f"unexpected key(s) {', '.join(map(str, extra))}")
-        return value
-
-    def listing(self, where: str, value: object, *, empty_ok: bool = False) -> list[Any]:
-        if not isinstance(value, list) or (not empty_ok and not value):
-            self.fail(where, "must be a non-empty list" if not empty_ok else "must be a list")
-        return value  # type: ignore[return-value]
 
 
 def validate_definition(definition: dict[str, Any]) -> None:
@@ -109,7 +66,7 @@ def validate_definition(definition: dict[str, Any]) -> None:
     records the emergency action and the rationale; rules read only facts asked before the
     decision, so the engine can always say which question comes next.
     """
-    c = _Checker(definition)
+    c = Checker(definition)
     if not isinstance(definition, Mapping):
         raise DefinitionError("framework definition must be a JSON object")
     c.keys("top level", definition, REQUIRED_KEYS, OPTIONAL_KEYS)
@@ -134,7 +91,7 @@ def validate_definition(definition: dict[str, Any]) -> None:
     _check_facts(c, definition)
     kinds = known_facts(definition)
     conditions = definition.get("conditions", {})
-    _check_named_conditions(c, conditions, kinds)
+    check_named_conditions(c, conditions, kinds)
     _check_lawful_bases(c, definition["lawful_bases"])
     _check_questions(c, definition, kinds, conditions)
     _check_rules(c, definition, kinds, conditions)
@@ -144,7 +101,7 @@ def validate_definition(definition: dict[str, Any]) -> None:
     _check_principles(c, definition["principles"])
 
 
-def _check_sources(c: _Checker, sources: object) -> None:
+def _check_sources(c: Checker, sources: object) -> None:
     for i, source in enumerate(c.listing("sources", sources)):
         where = f"sources[{i}]"
         c.keys(where, source, ("title", "publisher", "date", "url"), ("note",))
@@ -156,7 +113,7 @@ def _check_sources(c: _Checker, sources: object) -> None:
             c.fail(f"{where}.url", f"must be an http(s) URL (got {source['url']!r})")
 
 
-def _check_facts(c: _Checker, definition: Mapping[str, Any]) -> None:
+def _check_facts(c: Checker, definition: Mapping[str, Any]) -> None:
     facts = definition["facts"]
     if not isinstance(facts, Mapping):
         c.fail("facts", "must be an object of name: specification")
@@ -173,7 +130,7 @@ def _check_facts(c: _Checker, definition: Mapping[str, Any]) -> None:
         where = f"facts.{name}"
         if name in CANONICAL_FACTS:
             c.fail(where, "redefines a canonical fact")
-        if not isinstance(name, str) or not _IDENT.match(name) or not name.startswith(prefix):
+        if not isinstance(name, str) or not IDENT.match(name) or not name.startswith(prefix):
             c.fail(where, f"name must start with the framework's prefix {prefix!r}")
         c.keys(where, spec, ("type", "label"), ("choices",))
         c.text(f"{where}.label", spec["label"])
@@ -185,7 +142,7 @@ def _check_facts(c: _Checker, definition: Mapping[str, Any]) -> None:
             if (
                 not isinstance(choices, list)
                 or not choices
-                or not all(isinstance(x, str) and _IDENT.match(x) for x in choices)
+                or not all(isinstance(x, str) and IDENT.match(x) for x in choices)
                 or len(set(choices)) != len(choices)
             ):
                 c.fail(f"{where}.choices", "must be a non-empty list of distinct identifiers")
@@ -193,91 +150,12 @@ def _check_facts(c: _Checker, definition: Mapping[str, Any]) -> None:
             c.fail(f"{where}.type", f"must be 'bool' or 'choice' (got {spec['type']!r})")
 
 
-def _check_condition(
-    c: _Checker,
-    where: str,
-    condition: object,
-    kinds: Mapping[str, Any],
-    conditions: Mapping[str, Any],
-    *,
-    outcome_ok: bool,
-) -> None:
-    forms = ("fact", "all", "any", "not", "ref", "outcome")
-    if not isinstance(condition, Mapping):
-        c.fail(where, "a condition must be an object")
-    present = [k for k in forms if k in condition]
-    if len(present) != 1:
-        c.fail(where, f"a condition needs exactly one of {', '.join(forms)} (got {condition})")
-    form = present[0]
-    if form == "fact":
-        c.keys(where, condition, ("fact",), ("is", "in"))
-        name = condition["fact"]
-        if name not in kinds:
-            c.fail(where, f"unknown fact {name!r}")
-        if ("is" in condition) == ("in" in condition):
-            c.fail(where, f"a test of fact {name!r} needs exactly one of 'is' or 'in'")
-        values = [condition["is"]] if "is" in condition else condition["in"]
-        if "in" in condition and (not isinstance(values, list) or not values):
-            c.fail(where, "'in' must be a non-empty list")
-        for value in values:
-            try:
-                check_fact_value(name, kinds[name], value)
-            except EngineError as exc:
-                c.fail(where, str(exc))
-    elif form in ("all", "any"):
-        c.keys(where, condition, (form,))
-        for i, child in enumerate(c.listing(f"{where}.{form}", condition[form])):
-            _check_condition(
-                c, f"{where}.{form}[{i}]", child, kinds, conditions, outcome_ok=outcome_ok
-            )
-    elif form == "not":
-        c.keys(where, condition, ("not",))
-        _check_condition(
-            c, f"{where}.not", condition["not"], kinds, conditions, outcome_ok=outcome_ok
-        )
-    elif form == "ref":
-        c.keys(where, condition, ("ref",))
-        if condition["ref"] not in conditions:
-            c.fail(where, f"unknown named condition {condition['ref']!r}")
-        if not outcome_ok and condition_uses_outcome(condition, conditions):
-            c.fail(
-                where,
-                f"named condition {condition['ref']!r} reads the outcome, "
-                "which is not allowed here",
-            )
-    else:
-        c.keys(where, condition, ("outcome",))
-        if not outcome_ok:
-            c.fail(where, "the outcome cannot be tested here")
-        values = c.listing(f"{where}.outcome", condition["outcome"])
-        for value in values:
-            if value not in _DECIDED:
-                c.fail(where, f"unknown recommendation {value!r}")
-
-
-def _check_named_conditions(c: _Checker, conditions: object, kinds: Mapping[str, Any]) -> None:
-    if not isinstance(conditions, Mapping):
-        c.fail("conditions", "must be an object of name: condition")
-    for name, condition in conditions.items():
-        _check_condition(c, f"conditions.{name}", condition, kinds, conditions, outcome_ok=True)
-
-    def visit(name: str, trail: tuple[str, ...]) -> None:
-        if name in trail:
-            c.fail(f"conditions.{name}", f"refers to itself ({' -> '.join((*trail, name))})")
-        for node in iter_condition(conditions[name]):
-            if "ref" in node:
-                visit(node["ref"], (*trail, name))
-
-    for name in conditions:
-        visit(name, ())
-
-
 def _answer_keys(kind: object) -> set[str]:
     return {"true", "false"} if kind is bool else set(kind)  # type: ignore[arg-type]
 
 
 def _check_questions(
-    c: _Checker,
+    c: Checker,
     definition: Mapping[str, Any],
     kinds: Mapping[str, Any],
     conditions: Mapping[str, Any],
@@ -289,7 +167,7 @@ def _check_questions(
         where = f"questions[{i}]"
         c.keys(where, q, ("id", "fact", "text", "hint", "answers", "guidance"), ("ask_if",))
         qid = q["id"]
-        if not isinstance(qid, str) or not _IDENT.match(qid):
+        if not isinstance(qid, str) or not IDENT.match(qid):
             c.fail(f"{where}.id", f"must be a lowercase identifier (got {qid!r})")
         where = f"question {qid!r}"
         if qid in seen_ids:
@@ -313,7 +191,7 @@ def _check_questions(
             c.text(f"{where}.guidance[{j}].text", item["text"])
             c.text(f"{where}.guidance[{j}].cite", item["cite"])
         if "ask_if" in q:
-            _check_condition(c, f"{where}.ask_if", q["ask_if"], kinds, conditions, outcome_ok=True)
+            check_condition(c, f"{where}.ask_if", q["ask_if"], kinds, conditions, outcome_ok=True)
             later = condition_facts(q["ask_if"], conditions) - seen_facts
             if later:
                 c.fail(
@@ -327,7 +205,7 @@ def _check_questions(
 
 
 def _check_rules(
-    c: _Checker,
+    c: Checker,
     definition: Mapping[str, Any],
     kinds: Mapping[str, Any],
     conditions: Mapping[str, Any],
@@ -343,17 +221,17 @@ def _check_rules(
             where, rule, ("id", "recommendation", "explanation", "cite"), ("when", "lawful_bases")
         )
         rid = rule["id"]
-        if not isinstance(rid, str) or not _IDENT.match(rid):
+        if not isinstance(rid, str) or not IDENT.match(rid):
             c.fail(f"{where}.id", f"must be a lowercase identifier (got {rid!r})")
         where = f"rule {rid!r}"
         if rid in seen:
             c.fail(where, "duplicate rule id")
         seen.add(rid)
-        if rule["recommendation"] not in _DECIDED:
+        if rule["recommendation"] not in DECIDED:
             c.fail(
                 where,
                 f"unknown recommendation {rule['recommendation']!r} "
-                f"(expected one of {', '.join(_DECIDED)})",
+                f"(expected one of {', '.join(DECIDED)})",
             )
         c.text(f"{where}.explanation", rule["explanation"])
         c.text(f"{where}.cite", rule["cite"])
@@ -366,7 +244,7 @@ def _check_rules(
         if not last and "when" not in rule:
             c.fail(where, "only the last rule may omit 'when'")
         if "when" in rule:
-            _check_condition(c, f"{where}.when", rule["when"], kinds, conditions, outcome_ok=False)
+            check_condition(c, f"{where}.when", rule["when"], kinds, conditions, outcome_ok=False)
             late = condition_facts(rule["when"], conditions) - before_decision
             if late:
                 c.fail(
@@ -381,18 +259,18 @@ def _check_rules(
 
 
 def _check_warnings(
-    c: _Checker, warnings: object, kinds: Mapping[str, Any], conditions: Mapping[str, Any]
+    c: Checker, warnings: object, kinds: Mapping[str, Any], conditions: Mapping[str, Any]
 ) -> None:
     for i, warning in enumerate(c.listing("warnings", warnings, empty_ok=True)):
         where = f"warnings[{i}]"
         c.keys(where, warning, ("code", "when"))
         if warning["code"] not in WARNINGS:
             c.fail(where, f"unknown warning code {warning['code']!r}")
-        _check_condition(c, f"{where}.when", warning["when"], kinds, conditions, outcome_ok=True)
+        check_condition(c, f"{where}.when", warning["when"], kinds, conditions, outcome_ok=True)
 
 
 def _check_record(
-    c: _Checker,
+    c: Checker,
     definition: Mapping[str, Any],
     kinds: Mapping[str, Any],
     conditions: Mapping[str, Any],
@@ -402,7 +280,7 @@ def _check_record(
         c.fail("record", "must be an object of recommendation: fields")
     for recommendation, items in record.items():
         where = f"record.{recommendation}"
-        if recommendation not in _DECIDED:
+        if recommendation not in DECIDED:
             c.fail(where, f"unknown recommendation {recommendation!r}")
         names: list[str] = []
         for j, item in enumerate(c.listing(where, items)):
@@ -411,7 +289,7 @@ def _check_record(
             else:
                 c.keys(f"{where}[{j}]", item, ("field", "when"))
                 name = item["field"]
-                _check_condition(
+                check_condition(
                     c, f"{where}[{j}].when", item["when"], kinds, conditions, outcome_ok=True
                 )
             if name not in RECORD_FIELDS:
@@ -428,7 +306,7 @@ def _check_record(
             c.fail("record.act_now", f"must always include {needed!r}")
 
 
-def _check_approval(c: _Checker, approval: object) -> None:
+def _check_approval(c: Checker, approval: object) -> None:
     values = c.listing("approval", approval)
     for value in values:
         if value not in RECOMMENDATIONS:
@@ -440,7 +318,7 @@ def _check_approval(c: _Checker, approval: object) -> None:
             c.fail("approval", f"{never!r} must never wait for approval")
 
 
-def _check_lawful_bases(c: _Checker, bases: object) -> None:
+def _check_lawful_bases(c: Checker, bases: object) -> None:
     seen: set[str] = set()
     for i, basis in enumerate(c.listing("lawful_bases", bases)):
         where = f"lawful_bases[{i}]"
@@ -452,81 +330,9 @@ def _check_lawful_bases(c: _Checker, bases: object) -> None:
         seen.add(basis["code"])
 
 
-def _check_principles(c: _Checker, principles: object) -> None:
+def _check_principles(c: Checker, principles: object) -> None:
     for i, principle in enumerate(c.listing("principles", principles)):
         where = f"principles[{i}]"
         c.keys(where, principle, ("title", "text", "cite"))
         for key in ("title", "text", "cite"):
             c.text(f"{where}.{key}", principle[key])
-
-
-# --------------------------------------------------------------------------------------------
-# Loading
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
-def load_definitions(directory: Path = FRAMEWORKS_DIR) -> list[dict[str, Any]]:
-    """Every version of every framework under ``directory``, each validated.
-
-    The file must sit at ``<slug>/<version>.json`` and agree with its own slug and version.
-    """
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise DefinitionError(f"no framework directory at {directory}")
-    definitions: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
-    for path in sorted(directory.glob("*/*.json")):
-        try:
-            definition = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise DefinitionError(f"{path}: cannot read JSON ({exc})") from exc
-        try:
-            validate_definition(definition)
-        except DefinitionError as exc:
-            raise DefinitionError(f"{path}: {exc}") from exc
-        slug, version = definition["slug"], definition["version"]
-        if slug != path.parent.name or version != path.stem:
-            raise DefinitionError(
-                f"{path}: file says {slug} {version}; expected {path.parent.name} {path.stem}"
-            )
-        if (slug, version) in seen:
-            raise DefinitionError(f"{path}: duplicate version {version} of {slug}")
-        seen.add((slug, version))
-        definitions.append(definition)
-    return definitions
-
-
-def load_latest(directory: Path = FRAMEWORKS_DIR) -> dict[str, dict[str, Any]]:
-    """slug -> the newest version (latest effective date, then highest version)."""
-    latest: dict[str, dict[str, Any]] = {}
-    for definition in load_definitions(directory):
-        slug = definition["slug"]
-        key = (definition["effective_date"], _version_key(definition["version"]))
-        current = latest.get(slug)
-        if current is None or key > (
-            current["effective_date"],
-            _version_key(current["version"]),
-        ):
-            latest[slug] = definition
-    return dict(sorted(latest.items()))
-
-
-def get(slug: str, directory: Path = FRAMEWORKS_DIR) -> dict[str, Any]:
-    """The latest version of one framework."""
-    latest = load_latest(directory)
-    if slug not in latest:
-        raise DefinitionError(f"unknown framework {slug!r} (known: {', '.join(latest)})")
-    return latest[slug]
-
-
-__all__ = [
-    "FRAMEWORKS_DIR",
-    "DefinitionError",
-    "get",
-    "load_definitions",
-    "load_latest",
-    "validate_definition",
-]
