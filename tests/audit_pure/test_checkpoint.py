@@ -5,7 +5,6 @@ notes are the vectors of golang.org/x/mod/sumdb/note (note_test.go): Ed25519 is 
 so signing the same text with the same key must give the same bytes Go gives.
 """
 
-import base64
 import hashlib
 import subprocess
 
@@ -236,21 +235,28 @@ def test_a_signed_checkpoint_opens_only_with_its_key_and_origin():
         open_checkpoint(note.replace("\n8\n", "\n9\n"), signer.verifier)
 
 
+DOCUMENTED_CHECK = """
+note=checkpoint.txt
+head -n 3 "$note" > text
+tail -n 1 "$note" | cut -d' ' -f3 | base64 -d | tail -c +5 > sig
+openssl pkeyutl -verify -pubin -inkey audit-public.pem -rawin -in text -sigfile sig
+"""
+
+
 def test_a_checkpoint_verifies_with_openssl_alone(tmp_path):
-    """What docs/audit.md tells an outsider to do, with standard tools only."""
+    """The shell lines docs/audit.md gives an outsider, with standard tools only."""
     signer = SignerKey.generate("isg.example/audit")
     note = Checkpoint("isg.example/audit", 1234, ROOT).sign(signer)
-    text, _, signature_line = note.rpartition("\n\n")
-    (tmp_path / "text").write_bytes((text + "\n").encode())
-    blob = base64.b64decode(signature_line.split(" ")[2])
-    (tmp_path / "sig").write_bytes(blob[4:])
-    (tmp_path / "key.pem").write_text(signer.verifier.public_pem())
-    command = [
-        "openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "key.pem",
-        "-rawin", "-in", "text", "-sigfile", "sig",
-    ]
-    ok = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
-    assert ok.returncode == 0 and "Signature Verified Successfully" in ok.stdout
-    (tmp_path / "text").write_bytes((text.replace("1234", "1233") + "\n").encode())
-    bad = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    (tmp_path / "audit-public.pem").write_text(signer.verifier.public_pem())
+    (tmp_path / "checkpoint.txt").write_text(note)
+    run = {"cwd": tmp_path, "capture_output": True, "text": True, "shell": True}
+    ok = subprocess.run(DOCUMENTED_CHECK, **run)
+    assert ok.returncode == 0, ok.stderr
+    assert "Signature Verified Successfully" in ok.stdout
+    (tmp_path / "checkpoint.txt").write_text(note.replace("\n1234\n", "\n1233\n"))
+    bad = subprocess.run(DOCUMENTED_CHECK, **run)
     assert bad.returncode != 0
+    other = SignerKey.generate("isg.example/audit")
+    (tmp_path / "checkpoint.txt").write_text(note)
+    (tmp_path / "audit-public.pem").write_text(other.verifier.public_pem())
+    assert subprocess.run(DOCUMENTED_CHECK, **run).returncode != 0
