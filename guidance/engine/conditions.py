@@ -11,7 +11,7 @@ A condition is True, False, or None (cannot tell yet: a fact that matters is sti
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from guidance.engine.vocabulary import EngineError, show
@@ -117,3 +117,69 @@ class Context:
                 return None
             return self.outcome in condition["outcome"]
         raise EngineError(f"malformed condition {show(condition)}")
+
+
+Compiled = Callable[[Context], "bool | None"]
+
+
+def _always(context: Context) -> bool:
+    return True
+
+
+def compile_condition(
+    condition: Mapping[str, Any] | None, conditions: Mapping[str, Any]
+) -> Compiled:
+    """A function equivalent to ``Context.test(condition)``, built once per definition.
+
+    The engine evaluates the same conditions many thousands of times (the wizard's flow, the
+    enumeration tests), so it turns each tree into closures instead of walking it every time.
+    """
+    if condition is None:
+        return _always
+    if "fact" in condition:
+        name = condition["fact"]
+        expected = [condition["is"]] if "is" in condition else list(condition["in"])
+        pairs = frozenset((type(value), value) for value in expected)
+
+        def test_fact(context: Context) -> bool | None:
+            facts = context.facts
+            if name in facts:
+                value = facts[name]
+                return (type(value), value) in pairs
+            return False if name in context.not_applicable else None
+
+        return test_fact
+    if "all" in condition or "any" in condition:
+        is_all = "all" in condition
+        children = [compile_condition(c, conditions) for c in condition["all" if is_all else "any"]]
+        stop = not is_all  # the value that settles the whole: False for all, True for any
+
+        def test_many(context: Context) -> bool | None:
+            undecided = False
+            for child in children:
+                result = child(context)
+                if result is stop:
+                    return stop
+                if result is None:
+                    undecided = True
+            return None if undecided else not stop
+
+        return test_many
+    if "not" in condition:
+        inner = compile_condition(condition["not"], conditions)
+
+        def test_not(context: Context) -> bool | None:
+            result = inner(context)
+            return None if result is None else not result
+
+        return test_not
+    if "ref" in condition:
+        return compile_condition(conditions[condition["ref"]], conditions)
+    if "outcome" in condition:
+        outcomes = frozenset(condition["outcome"])
+
+        def test_outcome(context: Context) -> bool | None:
+            return None if context.outcome is None else context.outcome in outcomes
+
+        return test_outcome
+    raise EngineError(f"malformed condition {show(condition)}")

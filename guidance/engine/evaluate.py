@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from guidance.engine.conditions import Context, condition_facts, condition_uses_outcome
+from guidance.engine.conditions import (
+    Compiled,
+    Context,
+    compile_condition,
+    condition_facts,
+    condition_uses_outcome,
+)
 from guidance.engine.facts import known_facts, split_facts
 from guidance.engine.vocabulary import RECOMMENDATIONS, EngineError, FactType
 
@@ -79,6 +85,13 @@ class _Prepared:
     asked: frozenset[str]
     dependent: frozenset[str]
     by_id: dict[str, Mapping[str, Any]]
+    ask_if: dict[str, Compiled]  # question id -> its ask_if
+    rule_tests: list[tuple[Mapping[str, Any], Compiled]]
+    warning_tests: list[tuple[str, Compiled]]
+    record_tests: dict[str, list[tuple[str, Compiled]]]
+    before: list[tuple[str, str, Compiled]]  # (id, fact, ask_if) placed before the rules
+    after: list[tuple[str, str, Compiled]]  # the outcome-dependent ones, placed after
+    order: list[str]
 
 
 _PREPARED: dict[int, _Prepared] = {}
@@ -97,14 +110,37 @@ def _prepared(definition: Mapping[str, Any]) -> _Prepared:
     ):
         return entry
     questions = definition["questions"]
+    conditions = definition.get("conditions", {})
+
+    def compiled(condition: Mapping[str, Any] | None) -> Compiled:
+        return compile_condition(condition, conditions)
+
+    record_tests = {
+        outcome: [
+            (item, compiled(None))
+            if isinstance(item, str)
+            else (item["field"], compiled(item["when"]))
+            for item in items
+        ]
+        for outcome, items in definition["record"].items()
+    }
+    dependent = outcome_dependent_questions(definition)
+    steps = [(q["id"], q["fact"], compiled(q.get("ask_if"))) for q in questions]
     entry = _Prepared(
         definition=definition,
         questions=questions,
         rules=definition["rules"],
         kinds=known_facts(definition),
         asked=frozenset(q["fact"] for q in questions),
-        dependent=frozenset(outcome_dependent_questions(definition)),
+        dependent=frozenset(dependent),
         by_id={q["id"]: q for q in questions},
+        ask_if={q["id"]: compiled(q.get("ask_if")) for q in questions},
+        rule_tests=[(r, compiled(r.get("when"))) for r in definition["rules"]],
+        warning_tests=[(w["code"], compiled(w["when"])) for w in definition["warnings"]],
+        record_tests=record_tests,
+        before=[step for step in steps if step[0] not in dependent],
+        after=[step for step in steps if step[0] in dependent],
+        order=[q["id"] for q in questions],
     )
     if len(_PREPARED) >= _PREPARED_MAX:
         _PREPARED.pop(next(iter(_PREPARED)))
@@ -128,44 +164,39 @@ def _walk(prep: _Prepared, facts: Mapping[str, object]) -> _Walk:
     applicable", which no ``is``/``in`` test matches: the result depends only on the answers
     the path asks for, exactly as in the wizard.
     """
-    definition = prep.definition
-    context = Context(dict(facts), definition.get("conditions", {}), set())
+    context = Context(dict(facts), prep.definition.get("conditions", {}), set())
+    known = context.facts
     status: dict[str, str] = {}
     set_aside: list[str] = []
 
-    def place(q: Mapping[str, Any]) -> None:
-        asked = context.test(q.get("ask_if"))
-        fact = q["fact"]
-        if asked is False:
-            status[q["id"]] = "skipped"
-            if fact in context.facts:
-                del context.facts[fact]
-                set_aside.append(fact)
-            context.not_applicable.add(fact)
-        elif asked is None:
-            status[q["id"]] = "pending"
-        else:
-            status[q["id"]] = "answered" if fact in context.facts else "open"
+    def place(steps: list[tuple[str, str, Compiled]]) -> None:
+        for qid, fact, ask_if in steps:
+            asked = ask_if(context)
+            if asked is False:
+                status[qid] = "skipped"
+                if fact in known:
+                    del known[fact]
+                    set_aside.append(fact)
+                context.not_applicable.add(fact)
+            elif asked is None:
+                status[qid] = "pending"
+            else:
+                status[qid] = "answered" if fact in known else "open"
 
-    for q in prep.questions:
-        if q["id"] not in prep.dependent:
-            place(q)
-
+    place(prep.before)
     rule = None
-    for candidate in prep.rules:
-        fired = context.test(candidate.get("when"))
+    for candidate, test in prep.rule_tests:
+        fired = test(context)
         if fired is None:
             break
         if fired:
             rule = candidate
             break
     context.outcome = rule["recommendation"] if rule else None
-
-    for q in prep.questions:
-        if q["id"] in prep.dependent:
-            place(q)
-    ordered = {q["id"]: status[q["id"]] for q in prep.questions}
-    return _Walk(ordered, rule, context.outcome, context, set_aside)
+    if prep.after:
+        place(prep.after)
+        status = {qid: status[qid] for qid in prep.order}
+    return _Walk(status, rule, context.outcome, context, set_aside)
 
 
 def _start(definition: Mapping[str, Any], facts: Mapping[str, object]) -> tuple[_Walk, list[str]]:
@@ -187,11 +218,11 @@ def evaluate(definition: Mapping[str, Any], facts: Mapping[str, object]) -> Resu
     walk, unused = _start(definition, facts)
     prep = _prepared(definition)
     open_ids = [qid for qid, state in walk.status.items() if state == "open"]
-    must_record = _record_fields(definition, walk, walk.outcome) if walk.outcome else []
+    must_record = _record_fields(prep, walk, walk.outcome) if walk.outcome else []
     warnings: list[str] = []
-    for warning in definition["warnings"]:
-        if walk.context.test(warning["when"]) is True and warning["code"] not in warnings:
-            warnings.append(warning["code"])
+    for code, test in prep.warning_tests:
+        if test(walk.context) is True and code not in warnings:
+            warnings.append(code)
     return Result(
         recommendation=walk.outcome or "incomplete",
         requires_approval=walk.outcome is not None and walk.outcome in definition["approval"],
@@ -206,14 +237,13 @@ def evaluate(definition: Mapping[str, Any], facts: Mapping[str, object]) -> Resu
     )
 
 
-def _record_fields(definition: Mapping[str, Any], walk: _Walk, recommendation: str) -> list[str]:
+def _record_fields(prep: _Prepared, walk: _Walk, recommendation: str) -> list[str]:
     context = Context(
         walk.context.facts, walk.context.conditions, walk.context.not_applicable, recommendation
     )
     fields: list[str] = []
-    for item in definition["record"].get(recommendation, []):
-        name, when = (item, None) if isinstance(item, str) else (item["field"], item["when"])
-        if context.test(when) is True and name not in fields:
+    for name, test in prep.record_tests.get(recommendation, []):
+        if test(context) is True and name not in fields:
             fields.append(name)
     return fields
 
@@ -231,7 +261,7 @@ def record_fields(
     if recommendation not in RECOMMENDATIONS:
         raise EngineError(f"unknown recommendation {recommendation!r}")
     walk, _ = _start(definition, facts)
-    return _record_fields(definition, walk, recommendation)
+    return _record_fields(_prepared(definition), walk, recommendation)
 
 
 def questions_on_path(definition: Mapping[str, Any], facts: Mapping[str, object]) -> list[str]:

@@ -27,9 +27,7 @@ def check_fact_value(name: str, kind: FactType, value: object) -> None:
         if not isinstance(value, bool):
             raise FactError(name, f"fact {name!r} must be true or false (got {show(value)})")
     elif not isinstance(value, str) or value not in kind:
-        raise FactError(
-            name, f"fact {name!r} must be one of {', '.join(kind)} (got {show(value)})"
-        )
+        raise FactError(name, f"fact {name!r} must be one of {', '.join(kind)} (got {show(value)})")
 
 
 def split_facts(
@@ -46,7 +44,13 @@ def split_facts(
             raise FactError(str(name), f"unknown fact {name!r}")
         if value is None:
             continue
-        check_fact_value(name, kinds[name], value)
+        kind = kinds[name]
+        # The common cases inline (evaluate is called very often); anything else is checked
+        # properly, which also words the error.
+        if not (
+            value.__class__ is bool if kind is bool else value.__class__ is str and value in kind
+        ):
+            check_fact_value(name, kind, value)
         if name in asked:
             used[name] = value
         else:

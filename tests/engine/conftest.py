@@ -23,6 +23,22 @@ def latest() -> dict:
     return frameworks.load_latest()
 
 
+@pytest.fixture(scope="session")
+def versions() -> dict:
+    """(slug, version) -> definition, for every published version."""
+    return {(d["slug"], d["version"]): d for d in frameworks.load_definitions()}
+
+
+@pytest.fixture
+def decide_at(versions):
+    """decide_at(slug, version, **facts) -> engine.Result, on that exact version."""
+
+    def run(slug: str, version: str, **facts: object) -> engine.Result:
+        return engine.evaluate(versions[(slug, version)], facts)
+
+    return run
+
+
 @pytest.fixture
 def decide(latest):
     """decide(slug, **facts) -> engine.Result, on the latest version of the framework."""

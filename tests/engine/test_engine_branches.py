@@ -1,10 +1,26 @@
-"""One test per branch of every framework.
+"""One test per branch of every framework, as published in version 1.0.0.
+
+Version 1.0.0 stays published (decisions made under it must read and reconsider as they were
+decided), so its branches keep their tests; the 1.1.0 branches are in test_branches_1_1.py.
 
 Each row gives the facts, the recommendation the source rule calls for and the question the
 wizard should ask next; the comment on each block names the source rule the row comes from.
 """
 
 import pytest
+
+V1 = "1.0.0"
+
+
+@pytest.fixture
+def decide(decide_at):
+    """These rows pin version 1.0.0, whatever the latest version is."""
+
+    def run(slug: str, **facts: object):
+        return decide_at(slug, V1, **facts)
+
+    return run
+
 
 F, T = False, True
 GATE = {"immediate_danger": F, "legitimate_purpose": T, "recipient_has_role": T}

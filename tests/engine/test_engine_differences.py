@@ -1,4 +1,5 @@
-"""The table of how the five frameworks differ (docs/frameworks.md), pinned."""
+"""The table of how the five frameworks differ (docs/frameworks.md), pinned for the latest
+versions (1.1.0)."""
 
 import pytest
 
@@ -8,15 +9,18 @@ OPEN = {"immediate_danger": F, "legitimate_purpose": T, "recipient_has_role": T}
 # Facts that reach each framework's consent decision, with nothing framework-specific
 # tipping the balance (no s 66 demand in NZ; a prescribed recipient and no excluded
 # information in Victoria; identifiable, confidential information in uk-2018).
+# A wellbeing need is no perceived risk of harm in the UK frameworks; in NZ no other law
+# (family violence, law enforcement) applies.
 REACH = {
-    "uk-2024": {**OPEN, "informing_increases_risk": F},
-    "uk-2018": {**OPEN, "identifiable": T, "confidential": T},
-    "sa-isg": {**OPEN, "informing_increases_risk": F},
+    "uk-2024": {**OPEN, "informing_increases_risk": F, "uk_perceived_risk": F},
+    "uk-2018": {**OPEN, "identifiable": T, "confidential": T, "uk_perceived_risk": F},
+    "sa-isg": {**OPEN, "identifiable": T, "informing_increases_risk": F},
     "nz": {
         **OPEN,
         "nz_statutory_demand": F,
         "informing_increases_risk": F,
         "nz_child_welfare_agencies": T,
+        "nz_other_route": "neither",
     },
     "vic-ciss": {
         **OPEN,
@@ -72,7 +76,11 @@ def test_significant_harm_without_consent_is_shared_in_all_five(decide, slug):
     ],
 )
 def test_only_sa_needs_senior_approval_to_refuse(decide, slug, needs_approval):
-    result = decide(slug, immediate_danger=F, legitimate_purpose=F)
+    result = (
+        decide(slug, immediate_danger=F, nz_statutory_demand=F, legitimate_purpose=F)
+        if (slug == "nz")
+        else decide(slug, immediate_danger=F, legitimate_purpose=F)
+    )
     assert result.recommendation == "do_not_share"
     assert result.requires_approval is needs_approval
 
@@ -80,7 +88,7 @@ def test_only_sa_needs_senior_approval_to_refuse(decide, slug, needs_approval):
 @pytest.mark.parametrize(
     "slug,shares",
     [
-        ("uk-2018", True),
+        ("uk-2018", False),
         ("uk-2024", False),
         ("sa-isg", False),
         ("nz", False),
@@ -88,9 +96,9 @@ def test_only_sa_needs_senior_approval_to_refuse(decide, slug, needs_approval):
     ],
 )
 def test_confidentiality_is_a_separate_step_only_in_uk_2018(decide, latest, slug, shares):
-    # Information that is not confidential, a wellbeing need and a refusal: only the 2018
-    # flowchart lets non-confidential information through on that ground alone (Victoria
-    # shares for its own reason: no consent is needed under the scheme).
+    # Information that is not confidential, a wellbeing need and a refusal: since 1.1.0 the
+    # 2018 flowchart respects a known refusal like the 2024 advice (issue 13, defect 10);
+    # Victoria shares for its own reason: no consent is needed under the scheme.
     facts = {**REACH[slug], "confidential": F, "nz_child_welfare_agencies": F}
     if slug != "nz":
         del facts["nz_child_welfare_agencies"]
@@ -99,8 +107,12 @@ def test_confidentiality_is_a_separate_step_only_in_uk_2018(decide, latest, slug
     assert asks_confidential is (slug == "uk-2018")
     assert (result.recommendation in {"share", "share_without_consent"}) is shares
     if slug == "uk-2018":
-        assert result.recommendation == "share"
-        assert result.rule == "not_confidential"
+        assert result.recommendation == "do_not_share"
+        assert result.rule == "no_other_reason"
+        # With nobody asked yet, non-confidential information can still go (step 3).
+        facts = {**REACH[slug], "confidential": F, "consent": "not_sought"}
+        facts["consent_not_sought_reason"] = "impracticable"
+        assert decide(slug, **facts, risk_of_harm="wellbeing").rule == "not_confidential"
 
 
 @pytest.mark.parametrize("slug", REACH)
@@ -109,7 +121,7 @@ def test_sharing_without_consent_always_needs_approval(latest, slug):
     assert "act_now" not in latest[slug]["approval"]
 
 
-def test_only_uk_2018_can_recommend_de_identified_sharing(latest):
+def test_uk_2018_and_sa_isg_recommend_de_identified_sharing(latest):
     produces = {
         slug: any(r["recommendation"] == "share_deidentified" for r in d["rules"])
         for slug, d in latest.items()
@@ -117,7 +129,7 @@ def test_only_uk_2018_can_recommend_de_identified_sharing(latest):
     assert produces == {
         "uk-2018": True,
         "uk-2024": False,
-        "sa-isg": False,
+        "sa-isg": True,  # since 1.1.0 (issue 13, defect 2)
         "nz": False,
         "vic-ciss": False,
     }

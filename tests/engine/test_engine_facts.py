@@ -54,7 +54,10 @@ def test_none_means_unknown_and_is_dropped(uk):
 def test_canonical_fact_the_framework_does_not_use_is_accepted_and_ignored(uk):
     # uk-2024 has no confidentiality step.
     assert engine.validate_facts(uk, {"confidential": True}) == {}
-    assert engine.evaluate(uk, {"confidential": True}) == engine.evaluate(uk, {})
+    told, untold = engine.evaluate(uk, {"confidential": True}), engine.evaluate(uk, {})
+    assert told.ignored_facts == ("confidential",)
+    assert untold.ignored_facts == ()
+    assert told.as_dict() | {"ignored_facts": []} == untold.as_dict()
 
 
 def test_canonical_unused_fact_still_needs_a_valid_value(uk):
