@@ -10,7 +10,8 @@ from guidance.models import FrameworkVersion, PublishedVersionError
 
 @pytest.fixture
 def uk(db) -> FrameworkVersion:
-    return FrameworkVersion.objects.get(framework__slug="uk-2024", version="1.0.0")
+    # The latest published version (1.1.0 since issue 13); 1.0.0 stays published beside it.
+    return FrameworkVersion.objects.get(framework__slug="uk-2024", version="1.1.0")
 
 
 @pytest.fixture
@@ -62,23 +63,23 @@ def test_published_version_page_is_read_only(admin_client, uk):
 
 def test_save_as_new_version_creates_the_next_patch(admin_client, uk):
     form = admin_client.get(new_version_url(uk))
-    assert "&quot;version&quot;: &quot;1.0.1&quot;" in form.content.decode()
+    assert "&quot;version&quot;: &quot;1.1.1&quot;" in form.content.decode()
     response = admin_client.post(
         new_version_url(uk), {"definition": edited(uk, summary="Revised."), "publish": "on"}
     )
     assert response.status_code == 302
-    created = FrameworkVersion.objects.get(framework__slug="uk-2024", version="1.0.1")
+    created = FrameworkVersion.objects.get(framework__slug="uk-2024", version="1.1.1")
     assert created.is_published and created.definition["summary"] == "Revised."
-    assert catalogue.definition("uk-2024")["version"] == "1.0.1"
-    assert catalogue.definition("uk-2024", "1.0.0") == uk.definition
+    assert catalogue.definition("uk-2024")["version"] == "1.1.1"
+    assert catalogue.definition("uk-2024", "1.1.0") == uk.definition
 
 
 def test_new_version_number_is_set_whatever_the_json_says(admin_client, uk):
     admin_client.post(
-        new_version_url(uk), {"definition": edited(uk, version="1.0.0", summary="x"),
+        new_version_url(uk), {"definition": edited(uk, version="1.1.0", summary="x"),
                               "publish": "on"}
     )
-    assert FrameworkVersion.objects.filter(framework__slug="uk-2024", version="1.0.1").exists()
+    assert FrameworkVersion.objects.filter(framework__slug="uk-2024", version="1.1.1").exists()
 
 
 def test_invalid_new_version_is_refused_with_the_validators_message(admin_client, uk):
@@ -87,20 +88,20 @@ def test_invalid_new_version_is_refused_with_the_validators_message(admin_client
     response = admin_client.post(new_version_url(uk), {"definition": json.dumps(definition)})
     assert response.status_code == 200
     assert "sharing without consent must always need approval" in response.content.decode()
-    assert FrameworkVersion.objects.filter(framework__slug="uk-2024").count() == 1
+    assert FrameworkVersion.objects.filter(framework__slug="uk-2024").count() == 2
 
 
 def test_unchanged_copy_is_refused(admin_client, uk):
     response = admin_client.post(new_version_url(uk), {"definition": edited(uk)})
     assert "Nothing has changed" in response.content.decode()
-    assert FrameworkVersion.objects.filter(framework__slug="uk-2024").count() == 1
+    assert FrameworkVersion.objects.filter(framework__slug="uk-2024").count() == 2
 
 
 def test_draft_can_be_edited_then_published(admin_client, uk):
     admin_client.post(new_version_url(uk), {"definition": edited(uk, summary="Draft one.")})
-    draft = FrameworkVersion.objects.get(framework__slug="uk-2024", version="1.0.1")
+    draft = FrameworkVersion.objects.get(framework__slug="uk-2024", version="1.1.1")
     assert not draft.is_published
-    assert catalogue.definition("uk-2024")["version"] == "1.0.0"
+    assert catalogue.definition("uk-2024")["version"] == "1.1.0"
 
     change_url = reverse("admin:guidance_frameworkversion_change", args=[draft.pk])
     response = admin_client.post(

@@ -28,8 +28,8 @@ def test_choices_pair_slug_and_title(db):
 
 
 def test_definition_returns_exactly_the_stored_version(db):
-    add_version("uk-2024", "1.1.0", summary="The revised advice.", effective_date="2030-01-01")
-    assert catalogue.definition("uk-2024")["version"] == "1.1.0"
+    add_version("uk-2024", "1.2.0", summary="The revised advice.", effective_date="2030-01-01")
+    assert catalogue.definition("uk-2024")["version"] == "1.2.0"
     old = catalogue.definition("uk-2024", "1.0.0")
     assert old["version"] == "1.0.0"
     assert old["summary"] != "The revised advice."
@@ -44,13 +44,13 @@ def test_unknown_framework_or_version_raises(db):
 
 def test_drafts_are_not_served(db):
     add_version("nz", "1.0.1", published=False, effective_date="2030-01-01")
-    assert catalogue.definition("nz")["version"] == "1.0.0"
+    assert catalogue.definition("nz")["version"] == "1.1.0"
     with pytest.raises(catalogue.UnknownFramework):
         catalogue.definition("nz", "1.0.1")
 
 
 def test_version_saved_by_another_process_is_found_by_exact_lookup(db):
-    assert catalogue.definition("sa-isg")["version"] == "1.0.0"  # cache warm
+    assert catalogue.definition("sa-isg")["version"] == "1.1.0"  # cache warm
     definition = copy.deepcopy(catalogue.definition("sa-isg", "1.0.0"))
     definition["version"] = "1.0.1"
     # bulk_create sends no signal: to this process it is as if another one saved it.

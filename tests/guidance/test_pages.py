@@ -18,6 +18,9 @@ WELLBEING_REFUSED = {
     "informing_increases_risk": "false",
     "ciss_recipient_prescribed": "true",
     "ciss_excluded_information": "false",
+    # Since 1.1.0: a wellbeing need only (no perceived risk), about identifiable information.
+    "uk_perceived_risk": "false",
+    "identifiable": "true",
     "compare": "1",
 }
 

@@ -57,7 +57,7 @@ def test_new_file_version_is_added(db, copied_fixtures):
     (copied_fixtures / "uk-2024" / "1.0.1.json").write_text(json.dumps(definition))
     report = sync_frameworks(directory=copied_fixtures)
     assert report.added == ["uk-2024 1.0.1"]
-    assert FrameworkVersion.objects.filter(framework__slug="uk-2024").count() == 2
+    assert FrameworkVersion.objects.filter(framework__slug="uk-2024").count() == 3
 
 
 def test_edited_published_version_fails_loudly_and_changes_nothing(db, copied_fixtures):
