@@ -124,16 +124,23 @@ class Command(BaseCommand):
 TABLE_ROWS = (
     ("recommendation", "recommendation"),
     ("requires_approval", "approval needed"),
+    ("rule", "decided by rule"),
+    ("warnings", "warnings"),
     ("next_question", "next question"),
     ("missing", "missing"),
-    ("warnings", "warnings"),
     ("must_record", "must record"),
+    ("ignored_facts", "ignored facts"),
     ("version", "version"),
 )
+DIFFERS = "≠ "
 
 
 def render_table(results: list[dict[str, Any]]) -> str:
-    """The results side by side: one column per framework, one row per output field."""
+    """The results side by side: one column per framework, one row per output field.
+
+    A row whose value is not the same for every framework is marked with ``≠``, so the
+    differences between frameworks stand out at a glance.
+    """
 
     def cell(value: object) -> list[str]:
         if isinstance(value, list):
@@ -142,8 +149,14 @@ def render_table(results: list[dict[str, Any]]) -> str:
             return ["yes" if value else "no"]
         return ["–" if value is None else str(value)]
 
+    def label(key: str, text: str) -> str:
+        values = [json.dumps(r.get(key), sort_keys=True) for r in results]
+        return (DIFFERS if len(set(values)) > 1 else "  ") + text
+
     header = ["", *(r["framework"] for r in results)]
-    body = [[[label], *(cell(r[key]) for r in results)] for key, label in TABLE_ROWS]
+    body = [
+        [[label(key, text)], *(cell(r.get(key)) for r in results)] for key, text in TABLE_ROWS
+    ]
     widths = [
         max(len(line) for row in ([[h] for h in header], *body) for line in row[i])
         for i in range(len(header))
@@ -159,4 +172,6 @@ def render_table(results: list[dict[str, Any]]) -> str:
                 ).rstrip()
             )
         lines.append(rule)
+    if any(row[0][0].startswith(DIFFERS) for row in body):
+        lines.append(f"{DIFFERS}the frameworks differ on this row")
     return "\n".join(lines)
