@@ -62,15 +62,15 @@ def _free_port() -> int:
 def worker_plan(practitioners: int, managers: int) -> dict:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from decisions import volume
     from decisions.models import ShareRequest
-    from decisions.wizard_forms import answer_key
+    from decisions.seeding import volume, volume_data
     from guidance import catalogue, engine
+    from guidance.vocabulary import answer_key
     from isg.accounts.models import Membership, Role
 
     answers, steps = {}, {}
-    for framework in volume.FACT_SETS:
-        template = volume.decision_templates(framework)[0]
+    for framework in volume_data.FACT_SETS:
+        template = volume_data.decision_templates(framework)[0]
         definition = catalogue.definition(framework)
         path = engine.questions_on_path(definition, template.facts)
         answers[framework] = {
@@ -129,11 +129,11 @@ def worker_plan(practitioners: int, managers: int) -> dict:
 def worker_check(since: float) -> dict:
     import datetime
 
-    from decisions import audit
+    from decisions.audit import verify
     from decisions.models import AuditEntry, Decision
 
     start = datetime.datetime.fromtimestamp(since, tz=datetime.UTC)
-    result = audit.verify_and_record(source="bench/load.py")
+    result = verify.verify_and_record(source="bench/load.py")
     return {
         "decisions_written": Decision.objects.filter(decided_at__gte=start).count(),
         "decision_submitted_entries": AuditEntry.objects.filter(

@@ -45,7 +45,7 @@ def _setup_django() -> None:
 
 def make_scenario():
     """A decision as a busy practitioner would record it; returns (decision, reader)."""
-    from decisions import audit
+    from decisions.audit import record as audit_log
     from decisions.models import AuditEntry
     from isg.accounts.models import Role
     from tests import factories
@@ -126,7 +126,7 @@ def make_scenario():
         "named to the family. Only the attendance record is necessary for the enquiry.",
     )
     for n in range(AUDIT_ENTRIES):
-        audit.record(
+        audit_log.record(
             action=AuditEntry.Action.RECORD_VIEWED,
             actor=lead if n % 2 else practitioner,
             obj=decision,
@@ -155,7 +155,8 @@ def bench_pdf(repeats: int = 10, *, setup_db: bool = True, out: Path | None = No
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
-    from decisions import pdf
+    from decisions.pdf import decision_record
+    from decisions.pdf import fetcher as pdf_fetcher
 
     old_name = None
     if setup_db:
@@ -164,11 +165,13 @@ def bench_pdf(repeats: int = 10, *, setup_db: bool = True, out: Path | None = No
         connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         decision, reader = make_scenario()
-        content = pdf.render_decision_record(decision, user=reader)
+        content = decision_record.render_decision_record(decision, user=reader)
         if out is not None:
             Path(out).write_bytes(content)
-        record = _median_seconds(lambda: pdf.render_decision_record(decision, user=reader), repeats)
-        empty = _median_seconds(lambda: pdf.render_html(EMPTY_PAGE), repeats)
+        record = _median_seconds(
+            lambda: decision_record.render_decision_record(decision, user=reader), repeats
+        )
+        empty = _median_seconds(lambda: pdf_fetcher.render_html(EMPTY_PAGE), repeats)
     finally:
         if setup_db:
             connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -153,8 +153,11 @@ def worker_pages(repeats: int) -> dict:
     from django.db.models import Count
     from django.urls import NoReverseMatch, reverse
 
-    from decisions import services, volume, wizard
+    from decisions.cases import services as case_services
     from decisions.models import AuditEntry, Case, ShareRequest
+    from decisions.seeding import volume
+    from decisions.wizard import services as wizard_services
+    from decisions.wizard import state as wizard_state
     from guidance import engine
     from isg.accounts.models import User
 
@@ -179,7 +182,7 @@ def worker_pages(repeats: int) -> dict:
         .first()
     )
     if share_request is None:  # every request decided: open one, as a practitioner would
-        share_request = services.share_request_open(
+        share_request = case_services.share_request_open(
             user=practitioner,
             case=case,
             direction="incoming",
@@ -189,12 +192,12 @@ def worker_pages(repeats: int) -> dict:
             purpose="Benchmark",
             information_requested="Benchmark",
         )
-    draft = services.draft_start(user=practitioner, share_request=share_request)
-    state = wizard.state_for(draft)
+    draft = wizard_services.draft_start(user=practitioner, share_request=share_request)
+    state = wizard_state.state_for(draft)
     first_question = engine.questions_on_path(state.definition, {})[0]
     question_url = reverse("wizard_question", args=[draft.pk, first_question])
     fact = engine.question(state.definition, first_question)["fact"]
-    from decisions.wizard_forms import answer_key
+    from guidance.vocabulary import answer_key
 
     answer = {"answer": answer_key(False if fact == "immediate_danger" else True)}
 
@@ -246,23 +249,24 @@ def worker_verify() -> dict:
     import hashlib
     import hmac
 
-    from decisions import audit
+    from decisions.audit import chain as audit_chain
+    from decisions.audit import verify
     from decisions.models import AuditEntry
 
     start = time.perf_counter()
-    result = audit.verify_chain()
+    result = verify.verify_chain()
     verify_s = time.perf_counter() - start
     if not result.intact:
         raise SystemExit(f"verify_audit failed: {result.message}")
 
     # The same canonical bytes, built beforehand (not timed), hashed with hashlib alone.
     contents = [
-        audit.canonical_bytes(*row[:13])
+        audit_chain.canonical_bytes(*row[:13])
         for row in AuditEntry.objects.order_by("sequence")
-        .values_list(*audit._CHAIN_FIELDS)
+        .values_list(*verify.CHAIN_FIELDS)
         .iterator(chunk_size=5000)
     ]
-    key = audit.audit_keys()[0].secret
+    key = audit_chain.audit_keys()[0].secret
     start = time.perf_counter()
     for content in contents:
         hashlib.sha256(content).hexdigest()

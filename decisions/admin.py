@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from decisions.cases.selectors import cases_for
 from decisions.models import (
     Approval,
     AuditEntry,
@@ -12,7 +13,6 @@ from decisions.models import (
     ShareRecord,
     ShareRequest,
 )
-from decisions.selectors import cases_for
 from isg.accounts.models import Role
 from isg.accounts.roles import organisations_where
 

@@ -6,4 +6,4 @@ class DecisionsConfig(AppConfig):
     verbose_name = "Cases and decisions"
 
     def ready(self):
-        from decisions import signals  # noqa: F401  (connects the sign-in audit receivers)
+        from decisions.audit import receivers  # noqa: F401  (connects the audit receivers)

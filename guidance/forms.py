@@ -11,7 +11,7 @@ NOT_KNOWN = ("", "Not known")
 class CompareForm(forms.Form):
     """One radio group per fact, each with "Not known" so that a fact can stay absent.
 
-    The fields are built from ``services.compare_fields``; a GET form, so results can be
+    The fields are built from ``comparison.compare_fields``; a GET form, so results can be
     linked to.
     """
 

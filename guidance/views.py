@@ -2,7 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from guidance import catalogue, services
+from guidance import catalogue, comparison, presentation
 from guidance.forms import CompareForm, is_submitted
 
 
@@ -29,7 +29,7 @@ def framework(request: HttpRequest, slug: str, version: str | None = None) -> Ht
         request,
         "guidance/framework.html",
         {
-            **services.framework_page(definition),
+            **presentation.framework_page(definition),
             "latest": latest,
             "is_latest": latest["version"] == definition["version"],
             "versions": catalogue.versions(slug),
@@ -40,12 +40,12 @@ def framework(request: HttpRequest, slug: str, version: str | None = None) -> Ht
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
     definitions = sorted(catalogue.latest(), key=lambda d: d["short_title"])
-    questions = services.compare_fields(definitions)
+    questions = comparison.compare_fields(definitions)
     submitted = is_submitted(request.GET, [q["name"] for q in questions])
     form = CompareForm(request.GET if submitted else None, questions=questions)
     columns = None
     if submitted and form.is_valid():
-        columns = services.compare(definitions, form.facts())
+        columns = comparison.compare(definitions, form.facts())
     return render(
         request,
         "guidance/compare.html",

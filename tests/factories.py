@@ -6,6 +6,7 @@ import itertools
 from django.utils import timezone
 
 from decisions.models import Case, Decision, DecisionDraft, Person, ShareRequest
+from guidance import catalogue
 from isg.accounts.models import Membership, Organisation, Role, User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -74,7 +75,7 @@ def make_request(case: Case, opened_by: User | None = None, **fields) -> ShareRe
 
 def make_draft(share_request: ShareRequest, owner: User, **fields) -> DecisionDraft:
     fields.setdefault("framework", "uk-2024")
-    fields.setdefault("framework_version", "1.0.0")
+    fields.setdefault("framework_version", catalogue.definition(fields["framework"])["version"])
     return DecisionDraft.objects.create(share_request=share_request, owner=owner, **fields)
 
 

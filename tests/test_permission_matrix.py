@@ -45,26 +45,26 @@ def decision_url(name):
 
 
 def _audit_entry(w):
-    from decisions import audit
+    from decisions.audit import record as audit_log
     from decisions.models import AuditEntry
 
-    return audit.record(action=AuditEntry.Action.CASE_UPDATED, case=w.case)
+    return audit_log.record(action=AuditEntry.Action.CASE_UPDATED, case=w.case)
 
 
 def _verdict(w, verdict="approved", reasons=""):
     """world.decision (the practitioner's, needing approval) after the manager's verdict."""
-    from decisions import services
+    from decisions.lifecycle import services as lifecycle_services
 
-    services.decision_verdict(
+    lifecycle_services.decision_verdict(
         decision=w.decision, approver=w.users["manager"], verdict=verdict, reasons=reasons
     )
     return w.decision
 
 
 def _follow_up(w):
-    from decisions import services
+    from decisions.lifecycle import services as lifecycle_services
 
-    return services.follow_up_add(
+    return lifecycle_services.follow_up_add(
         user=w.users["practitioner"],
         decision=w.decision,
         action="Check attendance on Monday",

@@ -11,8 +11,11 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from decisions import audit, services, volume
+from decisions.audit import record as audit_log
 from decisions.models import AuditEntry, DecisionDraft
+from decisions.seeding import volume_data
+from decisions.wizard import services as wizard_services
+from decisions.wizard import state as wizard_state
 from guidance import catalogue
 from tests import factories
 
@@ -21,7 +24,7 @@ FEW, MANY = 2, 20
 
 def _complete_draft(world, n_items: int) -> DecisionDraft:
     """A draft answered up to check your answers, with n_items items of information."""
-    template = volume.decision_templates("uk-2024")[0]  # shares: has an items step
+    template = volume_data.decision_templates("uk-2024")[0]  # shares: has an items step
     answers = {step: dict(raw) for step, raw in template.raw_answers.items()}
     items = {
         "items-TOTAL_FORMS": [str(n_items)],
@@ -72,7 +75,7 @@ def request_detail(world, n):
 
 def decision_record(world, n):
     draft = _complete_draft(world, n)
-    decision = services.decision_submit(draft=draft, user=world.users["practitioner"])
+    decision = wizard_services.decision_submit(draft=draft, user=world.users["practitioner"])
     return "practitioner", reverse("decision_detail", args=[decision.pk])
 
 
@@ -84,9 +87,7 @@ def wizard_question(world, n):
 
 
 def _first_question(draft) -> str:
-    from decisions import wizard
-
-    return wizard.state_for(draft).next_step()[2:]
+    return wizard_state.state_for(draft).next_step().slug
 
 
 def check_answers(world, n):
@@ -96,7 +97,7 @@ def check_answers(world, n):
 
 def audit_list(world, n):
     for i in range(n):
-        audit.record(
+        audit_log.record(
             action=AuditEntry.Action.CASE_UPDATED,
             actor=world.users["practitioner" if i % 2 else "manager"],
             case=world.case,
@@ -107,7 +108,7 @@ def audit_list(world, n):
 
 
 def audit_detail(world, n):
-    entry = audit.record(
+    entry = audit_log.record(
         action=AuditEntry.Action.CASE_UPDATED,
         actor=world.users["practitioner"],
         case=world.case,

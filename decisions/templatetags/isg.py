@@ -1,25 +1,17 @@
 from django import template
 
-register = template.Library()
+from decisions.models import ShareRecord
+from guidance.vocabulary import recommendation_label as _recommendation_label
 
-RECOMMENDATION_LABELS = {
-    "act_now": "Act now to protect them, then record what you did",
-    "share": "Share",
-    "share_without_consent": "Share without consent",
-    "share_deidentified": "Share de-identified information",
-    "do_not_share": "Do not share",
-    "incomplete": "Not known yet",
-}
+register = template.Library()
 
 
 @register.filter
 def recommendation_label(code: str) -> str:
-    return RECOMMENDATION_LABELS.get(code, code)
+    return _recommendation_label(code)
 
 
 @register.filter
 def method_label(code: str) -> str:
     """How information was passed on, in words (the wizard's and the share record's methods)."""
-    from decisions.wizard_forms import METHODS
-
-    return dict(METHODS).get(code, code)
+    return dict(ShareRecord.METHODS).get(code, code)

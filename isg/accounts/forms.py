@@ -1,7 +1,8 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from isg.ui.forms import form_helper
 
 
 class SignInForm(AuthenticationForm):
@@ -14,11 +15,10 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("username", field_width=20),
             Field.text("password", field_width=20),
-            Button("submit", "Sign in"),
+            submit="Sign in",
         )
 
     def clean_username(self) -> str:
@@ -45,9 +45,10 @@ class TokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["token"].label = label
         self.fields["token"].help_text = hint
-        self.helper = FormHelper()
-        self.helper.form_tag = False  # the template wraps it, with the `next` field
-        self.helper.layout = Layout(Field.text("token", field_width=10), Button("submit", submit))
+        # The template draws the <form>, with the `next` field and the CSRF token.
+        self.helper = form_helper(
+            Field.text("token", field_width=10), submit=submit, form_tag=False
+        )
 
     def clean_token(self) -> str:
         return "".join(self.cleaned_data["token"].split())
@@ -63,8 +64,7 @@ class ConfirmPasswordForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False  # the template wraps it, with the `next` field
-        self.helper.layout = Layout(
-            Field.text("password", field_width=20), Button("submit", "Confirm")
+        # The template draws the <form>, with the `next` field and the CSRF token.
+        self.helper = form_helper(
+            Field.text("password", field_width=20), submit="Confirm", form_tag=False
         )

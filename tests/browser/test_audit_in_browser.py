@@ -2,7 +2,8 @@
 
 import pytest
 
-from decisions import audit
+from decisions.audit import record as audit_log
+from decisions.audit import verify
 from decisions.models import AuditEntry
 from tests.browser.conftest import assert_accessible
 
@@ -10,17 +11,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_lead_filters_the_audit_log_and_opens_an_entry(world, live_server, sign_in):
-    audit.record(
+    audit_log.record(
         action=AuditEntry.Action.REQUEST_OPENED,
         actor=world.users["practitioner"],
         obj=world.share_request,
         case=world.case,
         snapshot={"counterpart_agency": "Police <PPU>"},
     )
-    audit.record(
+    audit_log.record(
         action=AuditEntry.Action.CASE_UPDATED, actor=world.users["manager"], case=world.case
     )
-    audit.verify_and_record()
+    verify.verify_and_record()
     page = sign_in("lead")
 
     page.get_by_role("link", name="Audit log").click()

@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from decisions.models import AuditEntry, Decision
-from decisions.wizard_forms import CHECKLIST, answer_key
+from decisions.wizard.forms import CHECKLIST
+from guidance.vocabulary import answer_key
 from tests import factories
 from tests.browser.conftest import assert_accessible
 from tests.decisions.test_wizard import SA_REFUSAL, SHARE_WITHOUT_CONSENT

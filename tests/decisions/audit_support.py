@@ -5,7 +5,7 @@ import importlib
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from decisions import audit
+from decisions.audit import record as audit_log
 from decisions.models import AuditEntry
 
 TRIGGERS = importlib.import_module("decisions.migrations.0003_append_only_triggers")
@@ -15,7 +15,7 @@ def build_chain(world, length: int = 8) -> list[AuditEntry]:
     """`length` entries in the world's organisation, as services would write them."""
     actions = [AuditEntry.Action.CASE_UPDATED, AuditEntry.Action.RECORD_VIEWED]
     return [
-        audit.record(
+        audit_log.record(
             action=actions[n % 2],
             actor=world.users["practitioner"],
             obj=world.case,

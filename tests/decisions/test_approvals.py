@@ -11,7 +11,8 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions import selectors, services
+from decisions.lifecycle import selectors as lifecycle_selectors
+from decisions.lifecycle import services as lifecycle_services
 from decisions.models import (
     Approval,
     AuditEntry,
@@ -93,9 +94,11 @@ def test_queue_lists_what_needs_a_verdict_most_urgent_then_oldest(world, sign_in
     decided("immediate", 3, requires_approval=False, outcome="share")  # no approval needed
     factories.make_decision(factories.make_request(world.case), manager)  # the manager's own
     approved = decided("routine", 4)
-    services.decision_verdict(decision=approved, approver=make_manager(world), verdict=APPROVED)
+    lifecycle_services.decision_verdict(
+        decision=approved, approver=make_manager(world), verdict=APPROVED
+    )
     asked = decided("routine", 5)
-    services.decision_verdict(
+    lifecycle_services.decision_verdict(
         decision=asked, approver=make_manager(world), verdict=MORE_INFO, reasons="Why now?"
     )
     reconsidered = decided("routine", 6)
@@ -103,7 +106,7 @@ def test_queue_lists_what_needs_a_verdict_most_urgent_then_oldest(world, sign_in
     other_case = factories.make_case(world.other_org, reference="NORTH-9")
     factories.make_decision(factories.make_request(other_case), world.users["other_practitioner"])
 
-    queue = list(selectors.approval_queue_for(manager))
+    queue = list(lifecycle_selectors.approval_queue_for(manager))
     superseding = reconsidered.superseded_by  # routine, an hour ago; the world's: routine, now
     assert queue == [immediate, urgent, old_routine, superseding, decision]
     page = sign_in(manager).get(reverse("approval_queue"))
@@ -156,7 +159,7 @@ def test_manager_cannot_approve_own_decision(world, sign_in):
     assert "another manager must approve it" in response.content.decode()
     assert not Approval.objects.filter(decision=own).exists()
     with pytest.raises(PermissionDenied):
-        services.decision_verdict(decision=own, approver=manager, verdict=APPROVED)
+        lifecycle_services.decision_verdict(decision=own, approver=manager, verdict=APPROVED)
     assert not Approval.objects.exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.APPROVED).exists()
 
@@ -181,7 +184,9 @@ def test_manager_who_is_also_the_decider_elsewhere_is_still_refused(world):
 
     Membership.objects.create(user=practitioner, organisation=world.org, role=Role.MANAGER)
     with pytest.raises(PermissionDenied):
-        services.decision_verdict(decision=world.decision, approver=practitioner, verdict=APPROVED)
+        lifecycle_services.decision_verdict(
+            decision=world.decision, approver=practitioner, verdict=APPROVED
+        )
 
 
 def test_other_organisations_manager_gets_404(world, sign_in, decision):
@@ -190,7 +195,7 @@ def test_other_organisations_manager_gets_404(world, sign_in, decision):
     assert client.post(verdict_url(decision), {"verdict": APPROVED}).status_code == 404
     assert not Approval.objects.exists()
     with pytest.raises(PermissionDenied):
-        services.decision_verdict(
+        lifecycle_services.decision_verdict(
             decision=decision, approver=world.users["other_manager"], verdict=APPROVED
         )
 
@@ -220,7 +225,7 @@ def test_reject_without_reasons_shows_an_error(world, sign_in, decision):
     assert "There is a problem" in body and "Give your reasons for rejecting" in body
     assert not Approval.objects.exists()
     with pytest.raises(ValueError):
-        services.decision_verdict(
+        lifecycle_services.decision_verdict(
             decision=decision, approver=world.users["manager"], verdict=REJECTED, reasons="  "
         )
 
@@ -241,7 +246,7 @@ def test_reject_records_reasons_and_nothing_may_be_shared(world, sign_in, decisi
 
 def test_approval_of_an_already_decided_decision_says_who_and_when(world, sign_in, decision):
     mark = make_manager(world)
-    services.decision_verdict(decision=decision, approver=mark, verdict=APPROVED)
+    lifecycle_services.decision_verdict(decision=decision, approver=mark, verdict=APPROVED)
     when = timezone.localtime(Approval.objects.get().created_at)
     response = sign_in(world.users["manager"]).post(
         verdict_url(decision), {"verdict": REJECTED, "reasons": "No."}, follow=True
@@ -271,11 +276,13 @@ def test_more_information_round_trip(world, sign_in, decision, django_capture_on
         client.post(verdict_url(decision), {"verdict": MORE_INFO})  # no question: refused
         assert not Approval.objects.exists()
         client.post(verdict_url(decision), {"verdict": MORE_INFO, "reasons": "Was advice sought?"})
-    assert decision not in selectors.approval_queue_for(manager)
+    assert decision not in lifecycle_selectors.approval_queue_for(manager)
     assert "needs more information" in mail.outbox[-1].subject
     # While the question is open, no verdict can be given.
-    with pytest.raises(services.NotNow, match="not been answered"):
-        services.decision_verdict(decision=decision, approver=make_manager(world), verdict=APPROVED)
+    with pytest.raises(lifecycle_services.NotNow, match="not been answered"):
+        lifecycle_services.decision_verdict(
+            decision=decision, approver=make_manager(world), verdict=APPROVED
+        )
     # The practitioner sees it on the dashboard and answers.
     client = sign_in(practitioner)
     assert "A manager asked you a question" in client.get(reverse("dashboard")).content.decode()
@@ -290,7 +297,7 @@ def test_more_information_round_trip(world, sign_in, decision, django_capture_on
         practitioner,
     )
     assert mail.outbox[-1].to == [manager.email]
-    assert decision in selectors.approval_queue_for(manager)
+    assert decision in lifecycle_selectors.approval_queue_for(manager)
     # Back in the queue: approved now, with the exchange on the record.
     sign_in(manager).post(verdict_url(decision), {"verdict": APPROVED})
     assert audit_actions(decision) == [
@@ -304,9 +311,11 @@ def test_more_information_round_trip(world, sign_in, decision, django_capture_on
 
 def test_the_manager_who_asked_cannot_answer(world, decision):
     manager = world.users["manager"]
-    services.decision_verdict(decision=decision, approver=manager, verdict=MORE_INFO, reasons="?")
+    lifecycle_services.decision_verdict(
+        decision=decision, approver=manager, verdict=MORE_INFO, reasons="?"
+    )
     with pytest.raises(PermissionDenied):
-        services.info_answer(decision=decision, user=manager, answer="Myself")
+        lifecycle_services.info_answer(decision=decision, user=manager, answer="Myself")
 
 
 def test_submit_asks_the_other_managers_by_email(
@@ -354,12 +363,16 @@ def test_database_refuses_a_rejection_without_reasons(world, decision):
 @pytest.mark.parametrize("table", ["approval", "inforesponse", "sharerecord"])
 def test_records_after_submit_are_append_only(world, decision, table):
     manager = world.users["manager"]
-    question = services.decision_verdict(
+    question = lifecycle_services.decision_verdict(
         decision=decision, approver=manager, verdict=MORE_INFO, reasons="?"
     )
-    services.info_answer(decision=decision, user=world.users["practitioner"], answer="This.")
-    services.decision_verdict(decision=decision, approver=make_manager(world), verdict=APPROVED)
-    services.share_record(
+    lifecycle_services.info_answer(
+        decision=decision, user=world.users["practitioner"], answer="This."
+    )
+    lifecycle_services.decision_verdict(
+        decision=decision, approver=make_manager(world), verdict=APPROVED
+    )
+    lifecycle_services.share_record(
         decision=decision,
         user=world.users["practitioner"],
         shared=True,
@@ -389,7 +402,7 @@ def test_records_after_submit_are_append_only(world, decision, table):
 
 
 def test_admin_cannot_add_change_or_delete_verdicts(world, client_for, decision):
-    approval = services.decision_verdict(
+    approval = lifecycle_services.decision_verdict(
         decision=decision, approver=world.users["manager"], verdict=APPROVED
     )
     from isg.accounts.models import Membership
@@ -420,9 +433,11 @@ def _race(world, decision) -> list:
     def approve(manager) -> None:
         try:
             start.wait()
-            services.decision_verdict(decision=decision, approver=manager, verdict=APPROVED)
+            lifecycle_services.decision_verdict(
+                decision=decision, approver=manager, verdict=APPROVED
+            )
             outcomes.append("approved")
-        except services.AlreadyDecided as already:
+        except lifecycle_services.AlreadyDecided as already:
             outcomes.append(str(already))
         except Exception as exc:  # reported below; a thread cannot fail the test itself
             outcomes.append(exc)

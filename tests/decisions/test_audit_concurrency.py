@@ -5,7 +5,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from decisions import audit
+from decisions.audit import record as audit_log
+from decisions.audit import verify
 from decisions.models import AuditEntry
 from isg.accounts.models import Organisation
 
@@ -24,7 +25,7 @@ def test_concurrent_writers_make_one_gapless_chain(on_postgres):
         try:
             start.wait()
             for n in range(PER_THREAD):
-                audit.record(
+                audit_log.record(
                     action=AuditEntry.Action.RECORD_VIEWED,
                     organisation=organisation,
                     snapshot={"worker": worker, "n": n},
@@ -46,6 +47,6 @@ def test_concurrent_writers_make_one_gapless_chain(on_postgres):
     assert sequences == list(range(1, total + 1))
     prev_hashes = list(AuditEntry.objects.values_list("prev_hash", flat=True))
     assert len(set(prev_hashes)) == total
-    result = audit.verify_chain()
+    result = verify.verify_chain()
     assert result.intact and result.entries_checked == total
     assert connection.vendor == "postgresql"

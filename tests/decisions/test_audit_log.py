@@ -14,7 +14,9 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from decisions import audit, services
+from decisions.audit import chain as audit_chain
+from decisions.audit import record as audit_log
+from decisions.cases import services as case_services
 from decisions.models import (
     AuditEntry,
     Case,
@@ -44,7 +46,7 @@ def test_entries_form_a_gapless_chain_from_the_genesis_hash(world):
 
 
 def test_canonical_serialisation_is_the_documented_one():
-    content = audit.canonical_bytes(
+    content = audit_chain.canonical_bytes(
         7,
         datetime.datetime(2026, 3, 1, 12, 0, 0, 5, tzinfo=datetime.UTC),
         3,
@@ -81,7 +83,7 @@ def test_stored_entry_hashes_to_what_was_written_after_a_round_trip(world):
         "text": "Zoë’s “quote” <b>",
         "big": 2**60,
     }
-    entry = audit.record(
+    entry = audit_log.record(
         action=Action.CASE_UPDATED, actor=world.users["manager"], case=world.case, snapshot=snapshot
     )
     stored = AuditEntry.objects.get(pk=entry.pk)
@@ -89,30 +91,30 @@ def test_stored_entry_hashes_to_what_was_written_after_a_round_trip(world):
     assert stored.snapshot["when"] == "2026-03-01"
     assert stored.snapshot["amount"] == "10.50"
     assert stored.snapshot["ratio"] == "0.1"
-    content = audit.entry_canonical_bytes(stored)
-    assert audit.sha256_hex(content) == stored.entry_hash
-    assert audit.hmac_hex(content, audit.audit_keys()[0]) == stored.hmac
+    content = audit_chain.entry_canonical_bytes(stored)
+    assert audit_chain.sha256_hex(content) == stored.entry_hash
+    assert audit_chain.hmac_hex(content, audit_chain.audit_keys()[0]) == stored.hmac
 
 
 def test_snapshot_keys_must_be_strings(world):
     with pytest.raises(TypeError):
-        audit.record(action=Action.CASE_UPDATED, snapshot={1: "x"})
+        audit_log.record(action=Action.CASE_UPDATED, snapshot={1: "x"})
     with pytest.raises(TypeError):
-        audit.record(action=Action.CASE_UPDATED, snapshot={"x": object()})
+        audit_log.record(action=Action.CASE_UPDATED, snapshot={"x": object()})
 
 
 def test_unknown_action_is_refused(db):
     with pytest.raises(ValueError):
-        audit.record(action="made_tea")
+        audit_log.record(action="made_tea")
 
 
 def test_organisation_defaults_to_the_cases(world):
-    entry = audit.record(action=Action.CASE_UPDATED, case=world.case)
+    entry = audit_log.record(action=Action.CASE_UPDATED, case=world.case)
     assert entry.organisation_id == world.org.pk
 
 
 def test_record_view_writes_a_record_viewed_entry(world):
-    entry = audit.record_view(world.users["lead"], world.share_request, world.case)
+    entry = audit_log.record_view(world.users["lead"], world.share_request, world.case)
     assert (entry.action, entry.object_type, entry.object_id) == (
         Action.RECORD_VIEWED,
         "ShareRequest",
@@ -129,11 +131,11 @@ def test_without_audit_key_a_key_file_is_generated_once_with_a_warning(
 ):
     settings.AUDIT_KEYS = []
     settings.AUDIT_KEY_FILE = tmp_path / "var" / "audit_key"
-    first = audit.audit_keys()
+    first = audit_chain.audit_keys()
     assert os.stat(settings.AUDIT_KEY_FILE).st_mode & 0o777 == 0o600
     assert "AUDIT_KEY is not set" in capsys.readouterr().err
     assert "AUDIT_KEY is not set" in caplog.text
-    assert audit.audit_keys() == first
+    assert audit_chain.audit_keys() == first
     assert capsys.readouterr().err == ""
     assert first[0].key_id.startswith("local-")
 
@@ -142,12 +144,12 @@ def test_without_audit_key_a_key_file_is_generated_once_with_a_warning(
 def test_malformed_audit_key_is_refused(settings, value):
     settings.AUDIT_KEYS = [value]
     with pytest.raises(ImproperlyConfigured):
-        audit.audit_keys()
+        audit_chain.audit_keys()
 
 
 def test_the_first_key_signs(world, settings):
     settings.AUDIT_KEYS = ["new:" + "n" * 40, settings.AUDIT_KEYS[0]]
-    assert audit.record(action=Action.CASE_UPDATED, case=world.case).key_id == "new"
+    assert audit_log.record(action=Action.CASE_UPDATED, case=world.case).key_id == "new"
 
 
 # --- Nothing changes an entry or a decision -------------------------------------
@@ -213,7 +215,7 @@ def _last_sequence() -> int:
 
 def test_case_created_writes_one_entry(world):
     before = _last_sequence()
-    case = services.case_create(
+    case = case_services.case_create(
         user=world.users["practitioner"],
         organisation=world.org,
         reference="RIV-9",
@@ -236,7 +238,7 @@ def test_case_created_writes_one_entry(world):
 
 def test_case_updated_writes_one_entry_with_what_changed(world):
     before = _last_sequence()
-    services.case_update(
+    case_services.case_update(
         user=world.users["manager"],
         case=world.case,
         reference="RIV-1A",
@@ -256,7 +258,7 @@ def test_case_updated_writes_one_entry_with_what_changed(world):
 
 def test_person_added_writes_one_entry_without_the_name(world):
     before = _last_sequence()
-    person = services.person_add(
+    person = case_services.person_add(
         user=world.users["practitioner"],
         case=world.case,
         name="Hidden Harriet",
@@ -270,7 +272,7 @@ def test_person_added_writes_one_entry_without_the_name(world):
 
 def test_request_opened_writes_one_entry(world):
     before = _last_sequence()
-    share_request = services.share_request_open(
+    share_request = case_services.share_request_open(
         user=world.users["practitioner"],
         case=world.case,
         direction="outgoing",
@@ -325,9 +327,9 @@ def test_signed_out_writes_one_entry(world, client):
 
 def test_failure_in_the_audit_write_rolls_back_the_change(world):
     cases, people = Case.objects.count(), Person.objects.count()
-    with mock.patch("decisions.audit.record", side_effect=RuntimeError("disk full")):
+    with mock.patch("decisions.cases.services.record", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
-            services.case_create(
+            case_services.case_create(
                 user=world.users["practitioner"],
                 organisation=world.org,
                 reference="RIV-LOST",
@@ -340,7 +342,7 @@ def test_failure_in_the_audit_write_rolls_back_the_change(world):
 def test_failure_after_the_audit_write_rolls_back_both(world):
     requests = ShareRequest.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.share_request_open(
+        case_services.share_request_open(
             user=world.users["practitioner"],
             case=world.case,
             direction="incoming",
@@ -379,7 +381,7 @@ def lead_admin(world):
 
 def test_admin_shows_entries_read_only_to_a_lead(world, lead_admin, client):
     entry = build_chain(world, 1)[0]
-    audit.record(action=Action.CASE_UPDATED, organisation=world.other_org)
+    audit_log.record(action=Action.CASE_UPDATED, organisation=world.other_org)
     client.force_login(lead_admin)
     listing = client.get(reverse("admin:decisions_auditentry_changelist"))
     assert listing.status_code == 200

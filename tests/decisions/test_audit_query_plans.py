@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from decisions import selectors, volume
-from decisions.audit_views import PAGE_SIZE, AuditFilterForm
+from decisions.audit import selectors as audit_selectors
+from decisions.audit.review import PAGE_SIZE, AuditFilterForm
 from decisions.models import AuditEntry, Case
+from decisions.seeding import volume
 from isg.accounts.models import Organisation, User
 
 pytestmark = pytest.mark.postgres
@@ -30,11 +31,11 @@ def seeded(db, on_postgres):
 def _page_query(lead, data: dict, before: int | None = None):
     """The list page's query (decisions/audit_views.py: audit_list), for these filters."""
     organisations = list(
-        Organisation.objects.filter(pk__in=selectors.audit_organisations_for(lead))
+        Organisation.objects.filter(pk__in=audit_selectors.audit_organisations_for(lead))
     )
     form = AuditFilterForm(data, organisations=organisations)
     assert form.is_valid(), form.errors
-    rows = form.apply(selectors.audit_entries_for(lead)).select_related(
+    rows = form.apply(audit_selectors.audit_entries_for(lead)).select_related(
         "actor", "organisation", "case"
     )
     if before:

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions import audit, audit_views
+from decisions.audit import record as audit_log
+from decisions.audit import review, verify
 from decisions.models import AuditEntry, Case
 from tests import factories
 
@@ -28,7 +29,7 @@ def _entries(world, n: int, **fields) -> list[AuditEntry]:
     fields.setdefault("case", world.case)
     fields.setdefault("actor", world.users["practitioner"])
     fields.setdefault("action", Action.CASE_UPDATED)
-    return [audit.record(**fields, snapshot={"n": i}) for i in range(n)]
+    return [audit_log.record(**fields, snapshot={"n": i}) for i in range(n)]
 
 
 def _listed(response) -> list[int]:
@@ -38,7 +39,7 @@ def _listed(response) -> list[int]:
 def test_lead_sees_own_organisation_entries_newest_first(world, lead):
     own = _entries(world, 3)
     other_case = Case.objects.get(reference="NORTH-1")
-    hidden = audit.record(action=Action.CASE_UPDATED, case=other_case)
+    hidden = audit_log.record(action=Action.CASE_UPDATED, case=other_case)
     response = lead.get(reverse("audit_list"))
     assert response.status_code == 200
     listed = _listed(response)
@@ -53,7 +54,7 @@ def test_filters_narrow_the_list(world, lead):
     by_case = _entries(world, 1, case=other_case)[0]
     by_manager = _entries(world, 1, actor=world.users["manager"])[0]
     refused = _entries(world, 1, action=Action.DECISION_SUBMITTED, outcome="do_not_share")[0]
-    failed = audit.record(
+    failed = audit_log.record(
         action=Action.SIGN_IN_FAILED, actor_label="manager", organisation=world.org
     )
     url = reverse("audit_list")
@@ -82,7 +83,7 @@ def test_date_filters_use_whole_days(world, lead):
 
 
 def test_keyset_pages_go_back_and_forth_without_count_or_offset(world, lead, monkeypatch):
-    monkeypatch.setattr(audit_views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(review, "PAGE_SIZE", 3)
     entries = _entries(world, 7, action=Action.RECORD_VIEWED)
     sequences = [e.sequence for e in entries][::-1]
     url = reverse("audit_list")
@@ -110,7 +111,7 @@ def test_nonsense_page_markers_are_ignored(world, lead):
 
 
 def test_entry_page_shows_the_snapshot_escaped_and_the_chain_status(world, lead):
-    entry = audit.record(
+    entry = audit_log.record(
         action=Action.CASE_UPDATED,
         case=world.case,
         actor=world.users["manager"],
@@ -123,7 +124,7 @@ def test_entry_page_shows_the_snapshot_escaped_and_the_chain_status(world, lead)
     assert entry.entry_hash in body and entry.prev_hash in body and entry.hmac in body
     assert entry.key_id in body
     assert "Not verified yet" in body
-    audit.verify_and_record()
+    verify.verify_and_record()
     assert "Checked and intact" in lead.get(url).content.decode()
 
 
@@ -143,7 +144,7 @@ def test_entry_after_a_failed_verification_is_not_trusted(world, lead):
 
 
 def test_entry_of_another_organisation_is_404(world, lead):
-    hidden = audit.record(action=Action.CASE_UPDATED, organisation=world.other_org)
+    hidden = audit_log.record(action=Action.CASE_UPDATED, organisation=world.other_org)
     assert lead.get(reverse("audit_detail", args=[hidden.sequence])).status_code == 404
     assert lead.get(reverse("audit_detail", args=[99999])).status_code == 404
 
@@ -173,7 +174,7 @@ def test_export_streams_the_filtered_entries_and_is_recorded(world, lead):
 
 def test_export_neutralises_spreadsheet_formulas(world, lead):
     for label in ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx", "plain"):
-        audit.record(action=Action.SIGN_IN_FAILED, actor_label=label, organisation=world.org)
+        audit_log.record(action=Action.SIGN_IN_FAILED, actor_label=label, organisation=world.org)
     rows = _csv(lead.get(reverse("audit_export"), {"action": "sign_in_failed"}))
     labels = [row[3] for row in rows[1:]]
     assert labels == [
@@ -197,10 +198,10 @@ def test_export_with_invalid_filters_exports_nothing(world, lead):
 
 
 def test_neutralise():
-    assert audit_views.neutralise("=1+1") == "'=1+1"
-    assert audit_views.neutralise(None) == ""
-    assert audit_views.neutralise({"a": "=x"}) == '{"a": "=x"}'
-    assert audit_views.neutralise(5) == "5"
+    assert review.neutralise("=1+1") == "'=1+1"
+    assert review.neutralise(None) == ""
+    assert review.neutralise({"a": "=x"}) == '{"a": "=x"}'
+    assert review.neutralise(5) == "5"
 
 
 def test_practitioners_and_managers_get_404(world, client):

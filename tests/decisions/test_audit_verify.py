@@ -10,14 +10,15 @@ import io
 import pytest
 from django.test import override_settings
 
-from decisions import audit
+from decisions.audit import chain as audit_chain
+from decisions.audit import verify as audit_verify
 from decisions.management.commands.verify_audit import _progress_bar
 from decisions.models import AuditEntry, AuditVerification
 from tests.decisions.audit_support import build_chain, drop_triggers, sql, verify
 
 pytestmark = pytest.mark.django_db
 
-OTHER_KEY = audit.AuditKey("stolen", b"not-the-real-key-but-long-enough-to-pass")
+OTHER_KEY = audit_chain.AuditKey("stolen", b"not-the-real-key-but-long-enough-to-pass")
 
 
 @pytest.fixture
@@ -27,14 +28,14 @@ def chain(world):
     return entries
 
 
-def _rehash(sequence: int, key: audit.AuditKey | None = None, **changes) -> None:
+def _rehash(sequence: int, key: audit_chain.AuditKey | None = None, **changes) -> None:
     """Rewrite entry `sequence` with `changes` and a correct SHA-256 (and HMAC if given a key)."""
     entry = AuditEntry.objects.get(sequence=sequence)
     for name, value in changes.items():
         setattr(entry, name, value)
-    content = audit.entry_canonical_bytes(entry)
-    entry_hash = audit.sha256_hex(content)
-    mac = audit.hmac_hex(content, key) if key else entry.hmac
+    content = audit_chain.entry_canonical_bytes(entry)
+    entry_hash = audit_chain.sha256_hex(content)
+    mac = audit_chain.hmac_hex(content, key) if key else entry.hmac
     sql(
         "UPDATE decisions_auditentry SET outcome = %s, prev_hash = %s, key_id = %s, "
         "entry_hash = %s, hmac = %s WHERE sequence = %s",
@@ -106,9 +107,9 @@ def test_forged_entry_appended_without_the_key_is_named(chain, world):
         prev_hash=last.entry_hash,
         key_id=last.key_id,
     )
-    content = audit.entry_canonical_bytes(forged)
-    forged.entry_hash = audit.sha256_hex(content)  # the algorithm is public; the key is not
-    forged.hmac = audit.hmac_hex(content, OTHER_KEY)
+    content = audit_chain.entry_canonical_bytes(forged)
+    forged.entry_hash = audit_chain.sha256_hex(content)  # the algorithm is public; the key is not
+    forged.hmac = audit_chain.hmac_hex(content, OTHER_KEY)
     forged.save()
     code, said = verify()
     assert code == 1
@@ -197,7 +198,9 @@ def test_progress_bar_counts_entries():
 def test_verify_reports_progress_per_chunk(world):
     build_chain(world, 5)
     calls = []
-    result = audit.verify_chain(chunk_size=2, progress=lambda done, total: calls.append(done))
+    result = audit_verify.verify_chain(
+        chunk_size=2, progress=lambda done, total: calls.append(done)
+    )
     assert result.intact
     assert calls == [2, 4, 5]
 

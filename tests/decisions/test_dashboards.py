@@ -6,7 +6,8 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions import selectors, services
+from decisions.dashboard import selectors as dashboard_selectors
+from decisions.lifecycle import services as lifecycle_services
 from decisions.models import FollowUp, ShareRequest
 from tests import factories
 
@@ -14,7 +15,7 @@ TODAY = timezone.localdate
 
 
 def follow_up(world, owner, days: int, action: str):
-    item = services.follow_up_add(
+    item = lifecycle_services.follow_up_add(
         user=world.users["practitioner"],
         decision=world.decision,
         action=action,
@@ -67,10 +68,10 @@ def test_lead_sees_organisation_figures(world, client_for):
         practitioner,
         decided_at=now,
     )
-    services.decision_verdict(
+    lifecycle_services.decision_verdict(
         decision=approved, approver=world.users["manager"], verdict="approved"
     )
-    services.share_record(
+    lifecycle_services.share_record(
         decision=approved,
         user=practitioner,
         shared=True,
@@ -98,7 +99,7 @@ def test_lead_sees_organisation_figures(world, client_for):
     other_case = factories.make_case(world.other_org, reference="NORTH-2")
     factories.make_decision(factories.make_request(other_case), world.users["other_practitioner"])
 
-    [figures] = selectors.organisation_figures(world.users["lead"])
+    [figures] = dashboard_selectors.organisation_figures(world.users["lead"])
     assert dict(figures.decisions_by_outcome) == {
         "Share": 0,
         "Share without consent": 2,

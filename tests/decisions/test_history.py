@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from decisions import services
-from decisions.history import changes_of
+from decisions.cases import services as case_services
+from decisions.cases.history import changes_of
 from decisions.models import ShareRequest
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def _update(world, user="manager", **fields):
         "is_closed": world.case.is_closed,
     }
     values.update(fields)
-    return services.case_update(user=world.users[user], case=world.case, **values)
+    return case_services.case_update(user=world.users[user], case=world.case, **values)
 
 
 def test_one_users_quick_edits_read_as_one(world):

@@ -8,8 +8,12 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from decisions import audit, pdf, services
+from decisions.audit import record as audit_log
+from decisions.lifecycle import services as lifecycle_services
 from decisions.models import AuditEntry
+from decisions.pdf import fetcher as pdf_fetcher
+from decisions.pdf import redaction as pdf_redaction
+from decisions.pdf import views as pdf_views
 from tests import factories
 
 RATIONALE = (
@@ -61,7 +65,7 @@ def record(world):
 
 
 def test_the_decision_pdf_holds_the_whole_record(world, client_for, record):
-    services.decision_verdict(
+    lifecycle_services.decision_verdict(
         decision=record,
         approver=world.users["manager"],
         verdict="rejected",
@@ -81,7 +85,7 @@ def test_the_decision_pdf_holds_the_whole_record(world, client_for, record):
         "Attendance record, autumn term",
         "Why: Pattern after weekends",
         "Secure email",
-        "version 1.0.0",
+        f"version {world.decision.framework_version}",
         "Information sharing: advice for practitioners",  # the framework's source
         "Manager's approval",
         "Rejected",
@@ -109,20 +113,20 @@ def test_markup_in_free_text_is_printed_as_text(world, client_for, record):
 
 def test_urls_in_free_text_are_never_fetched(world, client_for, monkeypatch):
     asked = []
-    fetch = pdf.StaticFilesFetcher.fetch
+    fetch = pdf_fetcher.StaticFilesFetcher.fetch
 
     def spy(self, url, headers=None):
         asked.append(url)
         return fetch(self, url, headers)
 
-    monkeypatch.setattr(pdf.StaticFilesFetcher, "fetch", spy)
+    monkeypatch.setattr(pdf_fetcher.StaticFilesFetcher, "fetch", spy)
     decision = factories.make_decision(
         factories.make_request(world.case, purpose='<link rel="stylesheet" href="http://x/">'),
         world.users["practitioner"],
         rationale='<img src="file:///etc/passwd"> <img src="http://127.0.0.1:9/x.png">',
     )
     text = pdf_text(download(client_for(world.users["practitioner"]), decision).content)
-    assert asked == [pdf.STYLESHEET]
+    assert asked == [pdf_fetcher.STYLESHEET]
     assert '<img src="file:///etc/passwd">' in text
     assert "root:" not in text
 
@@ -130,28 +134,28 @@ def test_urls_in_free_text_are_never_fetched(world, client_for, monkeypatch):
 def test_even_unescaped_markup_can_load_only_static_files(world, monkeypatch):
     """The fetcher is the second line: were markup ever to reach WeasyPrint, it would refuse."""
     outcomes = []
-    fetch = pdf.StaticFilesFetcher.fetch
+    fetch = pdf_fetcher.StaticFilesFetcher.fetch
 
     def spy(self, url, headers=None):
         try:
             response = fetch(self, url, headers)
-        except pdf.FetchRefused:
+        except pdf_fetcher.FetchRefused:
             outcomes.append((url, "refused"))
             raise
         outcomes.append((url, "served"))
         return response
 
-    monkeypatch.setattr(pdf.StaticFilesFetcher, "fetch", spy)
-    content = pdf.render_html(
-        f'<html><head><link rel="stylesheet" href="{pdf.STYLESHEET}"></head><body>'
+    monkeypatch.setattr(pdf_fetcher.StaticFilesFetcher, "fetch", spy)
+    content = pdf_fetcher.render_html(
+        f'<html><head><link rel="stylesheet" href="{pdf_fetcher.STYLESHEET}"></head><body>'
         '<img src="file:///etc/passwd"><img src="http://127.0.0.1:9/x.png">'
         '<img src="data:image/svg+xml,<svg xmlns=&quot;http://www.w3.org/2000/svg&quot;/>">'
         '<img src="/static/../../etc/passwd"><p>Body</p></body></html>'
     )
     text = pdf_text(content)
     assert "Body" in text and "root:" not in text
-    assert (pdf.STYLESHEET, "served") in outcomes
-    assert [url for url, outcome in outcomes if outcome == "served"] == [pdf.STYLESHEET]
+    assert (pdf_fetcher.STYLESHEET, "served") in outcomes
+    assert [url for url, outcome in outcomes if outcome == "served"] == [pdf_fetcher.STYLESHEET]
     refused = {url for url, outcome in outcomes if outcome == "refused"}
     assert {"file:///etc/passwd", "http://127.0.0.1:9/x.png"} <= refused
     assert any(url.startswith("data:") for url in refused)
@@ -176,13 +180,13 @@ def test_even_unescaped_markup_can_load_only_static_files(world, monkeypatch):
     ],
 )
 def test_the_fetcher_refuses_anything_but_static_files(url):
-    with pytest.raises(pdf.FetchRefused):
-        pdf.StaticFilesFetcher().fetch(url)
+    with pytest.raises(pdf_fetcher.FetchRefused):
+        pdf_fetcher.StaticFilesFetcher().fetch(url)
 
 
 @pytest.mark.parametrize("url", ["isg-static:pdf/print.css", "/static/pdf/print.css"])
 def test_the_fetcher_serves_the_print_stylesheet(url):
-    response = pdf.StaticFilesFetcher().fetch(url)
+    response = pdf_fetcher.StaticFilesFetcher().fetch(url)
     assert response.content_type == "text/css"
     assert b"@page" in response.read()
 
@@ -200,8 +204,8 @@ def test_every_download_is_recorded_and_printed_on_the_copy(world, client_for, r
 
 
 def test_the_record_prints_its_audit_trail_with_hashes(world, client_for, record):
-    viewed = audit.record_view(world.users["lead"], record, world.case)
-    unrelated = audit.record_view(world.users["lead"], world.decision, world.case)
+    viewed = audit_log.record_view(world.users["lead"], record, world.case)
+    unrelated = audit_log.record_view(world.users["lead"], world.decision, world.case)
     text = pdf_text(download(client_for(world.users["lead"]), record).content)
     assert f"#{viewed.sequence}" in text
     assert viewed.entry_hash in text and viewed.prev_hash in text and viewed.hmac in text
@@ -247,10 +251,10 @@ def test_a_reconsidered_decision_prints_the_chain(world, client_for, record):
 
 
 def test_the_redactor_matches_names_in_any_spacing_and_whole_words_only(world):
-    redact = pdf.Redactor.for_case(world.case)
+    redact = pdf_redaction.Redactor.for_case(world.case)
     assert redact("NEIGHBOUR  nell called") == "[protected: Parent or carer] called"
     assert redact("Nellie and Nell") == "Nellie and [protected: Parent or carer]"
-    assert pdf.Redactor.for_case(world.case, active=False)("Nell") == "Nell"
+    assert pdf_redaction.Redactor.for_case(world.case, active=False)("Nell") == "Nell"
 
 
 # --- The audit extract ----------------------------------------------------------------------
@@ -262,9 +266,11 @@ def _sequences(text: str) -> set[int]:
 
 def test_the_audit_pdf_honours_the_filters_like_the_csv(world, client_for):
     other_case = factories.make_case(world.org, reference="RIV-2")
-    mine = [audit.record_view(world.users["lead"], world.decision, world.case) for _ in range(3)]
-    theirs = audit.record(action=AuditEntry.Action.CASE_UPDATED, case=other_case)
-    elsewhere = audit.record(
+    mine = [
+        audit_log.record_view(world.users["lead"], world.decision, world.case) for _ in range(3)
+    ]
+    theirs = audit_log.record(action=AuditEntry.Action.CASE_UPDATED, case=other_case)
+    elsewhere = audit_log.record(
         action=AuditEntry.Action.RECORD_VIEWED,
         case=factories.make_case(world.other_org, reference="NORTH-2"),
     )
@@ -290,8 +296,10 @@ def test_the_audit_pdf_honours_the_filters_like_the_csv(world, client_for):
 
 
 def test_the_audit_pdf_caps_its_rows_with_a_note(world, client_for, monkeypatch):
-    monkeypatch.setattr(pdf, "AUDIT_EXTRACT_LIMIT", 2)
-    entries = [audit.record_view(world.users["lead"], world.decision, world.case) for _ in range(4)]
+    monkeypatch.setattr(pdf_views, "AUDIT_EXTRACT_LIMIT", 2)
+    entries = [
+        audit_log.record_view(world.users["lead"], world.decision, world.case) for _ in range(4)
+    ]
     response = client_for(world.users["lead"]).get(
         reverse("audit_export_pdf"), {"action": "record_viewed"}
     )

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import resolve, reverse
 
-from decisions import services
+from decisions.lifecycle import services as lifecycle_services
 from decisions.models import AuditEntry, Decision
 from tests import factories
 from tests.decisions.test_wizard import SHARE_WITHOUT_CONSENT, submit
@@ -52,16 +52,16 @@ def test_a_decision_is_reconsidered_once(world, practitioner):
     factories.make_decision(old.share_request, world.users["practitioner"], supersedes=old)
     response = practitioner.post(reverse("decision_reconsider", args=[old.pk]), follow=True)
     assert "already been reconsidered" in response.content.decode()
-    with pytest.raises(services.NotNow):
-        services.reconsider_start(user=world.users["practitioner"], decision=old)
+    with pytest.raises(lifecycle_services.NotNow):
+        lifecycle_services.reconsider_start(user=world.users["practitioner"], decision=old)
 
 
 def test_two_reconsiderations_of_one_decision_cannot_both_be_submitted(world, client_for):
     share_request = factories.make_request(world.case)
     first = client_for(world.users["practitioner"])
     old = submitted(first, share_request)
-    manager_draft = services.reconsider_start(user=world.users["manager"], decision=old)
-    own_draft = services.reconsider_start(user=world.users["practitioner"], decision=old)
+    manager_draft = lifecycle_services.reconsider_start(user=world.users["manager"], decision=old)
+    own_draft = lifecycle_services.reconsider_start(user=world.users["practitioner"], decision=old)
     first.post(reverse("wizard_submit", args=[own_draft.pk]))
     second = client_for(world.users["manager"])
     response = second.post(reverse("wizard_submit", args=[manager_draft.pk]), follow=True)

@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from decisions.demo import DEMO_PASSWORD
 from decisions.models import Case
+from decisions.seeding.demo import DEMO_PASSWORD
 from isg.accounts.models import Membership, Role, User
 
 

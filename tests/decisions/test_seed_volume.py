@@ -3,8 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from decisions import audit, volume
+from decisions.audit import verify
 from decisions.models import AuditEntry, Case, Decision, ShareRequest
+from decisions.seeding import volume
 from isg.accounts.models import Membership, Role, User
 from tests import factories
 
@@ -15,7 +16,7 @@ def test_generates_cases_requests_decisions_and_a_chain_verify_audit_accepts(db)
     assert ShareRequest.objects.count() >= 40
     assert Decision.objects.count() > 0
     assert AuditEntry.objects.count() >= 8 * 40
-    result = audit.verify_chain()
+    result = verify.verify_chain()
     assert result.intact, result.message
     assert result.entries_checked == AuditEntry.objects.count()
 

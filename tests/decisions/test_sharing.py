@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions import services
+from decisions.lifecycle import services as lifecycle_services
 from decisions.models import AuditEntry, FollowUp, ShareRecord, ShareRequest
 from isg.accounts.models import Role
 from tests import factories
@@ -17,7 +17,7 @@ TODAY = timezone.localdate
 
 
 def approve(world, decision):
-    return services.decision_verdict(
+    return lifecycle_services.decision_verdict(
         decision=decision, approver=world.users["manager"], verdict="approved"
     )
 
@@ -49,8 +49,8 @@ def test_sharing_cannot_be_recorded_before_approval(world, practitioner):
     )
     practitioner.post(url, shared_form())
     assert not ShareRecord.objects.exists()
-    with pytest.raises(services.NotNow):
-        services.share_record(
+    with pytest.raises(lifecycle_services.NotNow):
+        lifecycle_services.share_record(
             decision=world.decision,
             user=world.users["practitioner"],
             shared=False,
@@ -155,8 +155,8 @@ def test_a_decision_not_to_share_cannot_be_recorded_as_shared(world):
         outcome="do_not_share",
         requires_approval=False,
     )
-    with pytest.raises(services.NotNow, match="not to share"):
-        services.share_record(
+    with pytest.raises(lifecycle_services.NotNow, match="not to share"):
+        lifecycle_services.share_record(
             decision=decision,
             user=world.users["practitioner"],
             shared=True,
@@ -179,7 +179,7 @@ def test_only_case_writers_record_sharing(world, client_for):
 
 
 def add_follow_up(world, owner=None, due=None, **fields):
-    return services.follow_up_add(
+    return lifecycle_services.follow_up_add(
         user=world.users["practitioner"],
         decision=world.decision,
         action=fields.pop("action", "Check in with the school"),
@@ -254,7 +254,7 @@ def test_send_reminders_twice_sends_once(world):
     FollowUp.objects.filter(pk=due_today.pk).update(due_on=TODAY() - datetime.timedelta(days=2))
     add_follow_up(world, due=TODAY() + datetime.timedelta(days=3))  # not due yet
     done = add_follow_up(world)
-    services.follow_up_done(user=owner, follow_up=done)
+    lifecycle_services.follow_up_done(user=owner, follow_up=done)
 
     call_command("send_reminders")
     call_command("send_reminders")
@@ -269,8 +269,8 @@ def test_send_reminders_twice_sends_once(world):
     assert due_today.reminded_on == TODAY()
     # The next day it is still not done: one more reminder.
     tomorrow = TODAY() + datetime.timedelta(days=1)
-    assert services.send_reminders(today=tomorrow) == 1
-    assert services.send_reminders(today=tomorrow) == 0
+    assert lifecycle_services.send_reminders(today=tomorrow) == 1
+    assert lifecycle_services.send_reminders(today=tomorrow) == 0
 
 
 def test_a_failed_email_is_tried_again_next_run(world, monkeypatch):
@@ -281,13 +281,13 @@ def test_a_failed_email_is_tried_again_next_run(world, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr("decisions.notify.follow_up_due", broken)
+    monkeypatch.setattr("decisions.lifecycle.notify.follow_up_due", broken)
     with pytest.raises(OSError):
-        services.send_reminders()
+        lifecycle_services.send_reminders()
     follow_up.refresh_from_db()
     assert follow_up.reminded_on is None
     monkeypatch.undo()
-    assert services.send_reminders() == 1
+    assert lifecycle_services.send_reminders() == 1
 
 
 def test_manager_of_the_organisation_is_a_valid_owner(world):

@@ -5,8 +5,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from decisions import services, wizard
 from decisions.models import AuditEntry, Decision, DecisionDraft, ImmutableRecordError, ShareRequest
+from decisions.wizard import services as wizard_services
+from decisions.wizard import state as wizard_state
+from guidance import catalogue
 from tests import factories
 from tests.decisions.wizard_driver import walk
 
@@ -22,10 +24,14 @@ SHARE_WITHOUT_CONSENT = {
     "advice_sought": True,
 }
 
+# A wellbeing need only, and the family said no (identifiable, and no perceived risk of
+# harm, for the frameworks that ask since version 1.1.0).
 SA_REFUSAL = {
     "immediate_danger": False,
     "legitimate_purpose": True,
     "recipient_has_role": True,
+    "identifiable": True,
+    "uk_perceived_risk": False,
     "risk_of_harm": "wellbeing",
     "informing_increases_risk": False,
     "consent": "refused",
@@ -60,7 +66,8 @@ def test_start_uses_the_organisations_framework(world, practitioner, share_reque
     world.org.save()
     practitioner.post(reverse("decision_start", args=[share_request.pk]))
     draft = DecisionDraft.objects.get(share_request=share_request)
-    assert (draft.framework, draft.framework_version) == ("sa-isg", "1.0.0")
+    latest = catalogue.definition("sa-isg")["version"]
+    assert (draft.framework, draft.framework_version) == ("sa-isg", latest)
     share_request.refresh_from_db()
     assert share_request.status == ShareRequest.Status.IN_PROGRESS
 
@@ -70,7 +77,7 @@ def test_framework_can_change_before_the_first_answer_only(world, practitioner):
     practitioner.post(url, {"framework": "vic-ciss"})
     world.draft.refresh_from_db()
     assert world.draft.framework == "vic-ciss"
-    services.draft_answer(draft=world.draft, fact="immediate_danger", value=False)
+    wizard_services.draft_answer(draft=world.draft, fact="immediate_danger", value=False)
     response = practitioner.post(url, {"framework": "uk-2018"})
     world.draft.refresh_from_db()
     assert response.status_code == 302
@@ -79,7 +86,7 @@ def test_framework_can_change_before_the_first_answer_only(world, practitioner):
 
 def test_question_page_is_generated_from_the_definition(world, practitioner):
     response = practitioner.get(
-        reverse("wizard_question", args=[world.draft.pk, "legitimate_purpose"])
+        reverse("wizard_question", args=[world.draft.pk, "risk_of_harm"])
     )
     # Not reached yet: the wizard sends the user to the first unanswered question.
     assert response.status_code == 302
@@ -113,7 +120,7 @@ def test_every_answer_is_saved_at_once_and_the_back_link_keeps_it(world, practit
     world.draft.refresh_from_db()
     assert world.draft.facts == {"immediate_danger": False}
     second = practitioner.get(
-        reverse("wizard_question", args=[world.draft.pk, "legitimate_purpose"])
+        reverse("wizard_question", args=[world.draft.pk, "risk_of_harm"])
     )
     assert second.context["back_url"] == first
     again = practitioner.get(first).content.decode()
@@ -126,8 +133,8 @@ def test_changing_an_answer_drops_answers_that_no_longer_apply(world, practition
         ("legitimate_purpose", True),
         ("recipient_has_role", True),
     ]:
-        services.draft_answer(draft=world.draft, fact=fact, value=value)
-    services.draft_answer(draft=world.draft, fact="legitimate_purpose", value=False)
+        wizard_services.draft_answer(draft=world.draft, fact=fact, value=value)
+    wizard_services.draft_answer(draft=world.draft, fact="legitimate_purpose", value=False)
     world.draft.refresh_from_db()
     assert "recipient_has_role" not in world.draft.facts
 
@@ -146,7 +153,7 @@ def test_immediate_danger_interrupts_at_once_then_continues(world, practitioner)
     done = practitioner.post(
         response.url, {"action_taken": "Called 112, incident 9", "contacted": "Police"}
     )
-    assert done.url == reverse("wizard_question", args=[world.draft.pk, "legitimate_purpose"])
+    assert done.url == reverse("wizard_question", args=[world.draft.pk, "risk_of_harm"])
     entries = AuditEntry.objects.filter(action=AuditEntry.Action.EMERGENCY_ACTION)
     assert entries.count() == 1
     assert entries.get().case == world.case
@@ -161,7 +168,7 @@ def test_a_draft_survives_sign_out_and_another_device(world, client, practitione
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert "Your unfinished decisions" in dashboard
     resumed = client.post(reverse("decision_start", args=[world.share_request.pk]))
-    assert resumed.url == reverse("wizard_question", args=[world.draft.pk, "legitimate_purpose"])
+    assert resumed.url == reverse("wizard_question", args=[world.draft.pk, "risk_of_harm"])
 
 
 def test_only_the_owner_can_change_a_draft(world, client_for):
@@ -193,7 +200,8 @@ def test_share_without_consent_end_to_end_writes_one_decision_and_one_entry(
     assert second.url in (first.url, reverse("decision_detail", args=[decision.pk]))
     assert decision.outcome == Decision.Outcome.SHARE_WITHOUT_CONSENT
     assert decision.requires_approval is True
-    assert (decision.framework, decision.framework_version) == ("uk-2024", "1.0.0")
+    latest = catalogue.definition("uk-2024")["version"]
+    assert (decision.framework, decision.framework_version) == ("uk-2024", latest)
     assert decision.facts == SHARE_WITHOUT_CONSENT
     assert decision.engine_result["recommendation"] == "share_without_consent"
     assert decision.answers["items"][0]["description"] == "Attendance record for the autumn term"
@@ -377,10 +385,10 @@ def test_plan_puts_record_steps_after_the_questions(world):
     draft = factories.make_draft(world.share_request, world.users["practitioner"])
     draft.facts = dict(SHARE_WITHOUT_CONSENT)
     draft.save()
-    state = wizard.state_for(draft)
-    questions = [step for step in state.steps if step.startswith("q:")]
+    state = wizard_state.state_for(draft)
+    questions = [step for step in state.steps if step.is_question]
     assert state.steps[: len(questions)] == questions
-    assert state.steps[len(questions) :] == [
+    assert [step.slug for step in state.steps[len(questions) :]] == [
         "consent",
         "items",
         "recipients",
@@ -389,25 +397,25 @@ def test_plan_puts_record_steps_after_the_questions(world):
         "advice",
         "outcome",
     ]
-    assert state.next_step() == "consent"
+    assert state.next_step().slug == "consent"
 
 
 def test_refusal_plan_skips_what_only_sharing_records(world):
     draft = factories.make_draft(world.share_request, world.users["practitioner"])
     draft.facts = dict(SA_REFUSAL)
     draft.save()
-    steps = wizard.state_for(draft).steps
+    steps = [step.slug for step in wizard_state.state_for(draft).steps]
     assert "items" not in steps and "recipients" not in steps
     assert steps[-1] == "outcome"
 
 
 def test_the_dashboard_resumes_a_draft_where_it_was_left(world, practitioner):
-    services.draft_answer(draft=world.draft, fact="immediate_danger", value=False)
+    wizard_services.draft_answer(draft=world.draft, fact="immediate_danger", value=False)
     dashboard = practitioner.get(reverse("dashboard")).content.decode()
     resume = reverse("wizard_resume", args=[world.draft.pk])
     assert resume in dashboard
     response = practitioner.get(resume)
-    assert response.url == reverse("wizard_question", args=[world.draft.pk, "legitimate_purpose"])
+    assert response.url == reverse("wizard_question", args=[world.draft.pk, "risk_of_harm"])
 
 
 def test_a_request_with_a_standing_decision_is_changed_by_reconsidering(world, practitioner):

@@ -2,7 +2,7 @@
 
 from django.urls import resolve, reverse
 
-from decisions.wizard_forms import answer_key
+from guidance.vocabulary import answer_key
 
 DEFAULT_STEPS = {
     "danger": {"action_taken": "Called the police, incident 42", "contacted": "Police"},

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from decisions import audit
+from decisions.audit import record as audit_log
 from decisions.models import AuditEntry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _write_history(world, n: int = 5) -> None:
     for i in range(n):
-        audit.record(
+        audit_log.record(
             action=AuditEntry.Action.CASE_UPDATED,
             actor=world.users["practitioner"],
             obj=world.case,

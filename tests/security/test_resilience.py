@@ -9,8 +9,9 @@ from django.db.backends.utils import CursorWrapper
 from django.test import Client
 from django.urls import reverse
 
-from decisions import audit, services
+from decisions.audit import verify
 from decisions.models import AuditEntry, Decision, DecisionDraft
+from decisions.wizard import services as wizard_services
 from tests import factories
 from tests.decisions.wizard_driver import walk
 
@@ -46,7 +47,7 @@ def test_concurrent_submits_each_write_one_decision_and_one_entry(world, client_
     def submit(draft):
         try:
             start.wait()
-            services.decision_submit(draft=draft, user=practitioner)
+            wizard_services.decision_submit(draft=draft, user=practitioner)
         except Exception as exc:  # reported below: a thread cannot fail the test itself
             errors.append(exc)
         finally:
@@ -67,7 +68,7 @@ def test_concurrent_submits_each_write_one_decision_and_one_entry(world, client_
     )
     assert submitted.count() == THREADS
     assert AuditEntry.objects.count() - before == THREADS
-    assert audit.verify_chain().intact
+    assert verify.verify_chain().intact
 
 
 def test_a_failure_after_the_decision_insert_rolls_back_both(world, client_for):
@@ -75,10 +76,13 @@ def test_a_failure_after_the_decision_insert_rolls_back_both(world, client_for):
     draft = _complete_draft(client_for(practitioner), world.case)
     decisions, entries = Decision.objects.count(), AuditEntry.objects.count()
     with (
-        mock.patch("decisions.services.audit.record", side_effect=OperationalError("disk full")),
+        mock.patch(
+            "decisions.wizard.services.record_about_decision",
+            side_effect=OperationalError("disk full"),
+        ),
         pytest.raises(OperationalError),
     ):
-        services.decision_submit(draft=draft, user=practitioner)
+        wizard_services.decision_submit(draft=draft, user=practitioner)
     assert Decision.objects.count() == decisions
     assert not Decision.objects.filter(draft=draft).exists()
     assert AuditEntry.objects.count() == entries
@@ -128,7 +132,9 @@ def test_a_database_that_is_down_before_the_view_also_shows_the_503_page(world):
 def test_other_errors_get_a_plain_500_page(world):
     client = Client(raise_request_exception=False)
     client.force_login(world.users["practitioner"])
-    with mock.patch("decisions.views.selectors.open_requests_for", side_effect=ValueError):
+    with mock.patch(
+        "decisions.dashboard.views.case_selectors.open_requests_for", side_effect=ValueError
+    ):
         response = client.get(reverse("dashboard"))
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()

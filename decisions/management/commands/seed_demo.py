@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions import demo
+from decisions.seeding import demo
 
 
 class Command(BaseCommand):

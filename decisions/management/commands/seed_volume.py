@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions import volume
+from decisions.seeding import volume
 
 
 class Command(BaseCommand):

@@ -1,12 +1,12 @@
 """Email the owners of follow-ups that are due (today or overdue) and not done.
 
 Run it from cron, e.g. every morning. At most one reminder per follow-up per day: running it
-twice, or on two servers at once, sends nothing more (see services.send_reminders).
+twice, or on two servers at once, sends nothing more (see lifecycle.services.send_reminders).
 """
 
 from django.core.management.base import BaseCommand
 
-from decisions import services
+from decisions.lifecycle import services
 
 
 class Command(BaseCommand):

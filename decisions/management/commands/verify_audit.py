@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions import audit
+from decisions.audit import verify
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         progress = None
         if not no_progress and sys.stderr.isatty():
             progress = _progress_bar(sys.stderr)
-        result = audit.verify_and_record(since=since, progress=progress)
+        result = verify.verify_and_record(since=since, progress=progress)
         if result.intact:
             self.stdout.write(result.message)
             return

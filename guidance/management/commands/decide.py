@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from guidance import catalogue, engine
-from guidance.services import split_facts_for
+from guidance.comparison import split_facts_for
 
 
 def _one_line(text: object) -> str:

@@ -1,0 +1,102 @@
+"""Which cases and share requests a user may see or change. Every view, export and PDF
+fetches them through these; anything else is a 404, never a 403."""
+
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+
+from decisions.models import Case, Decision, ShareRequest
+from isg.accounts.models import Role, User
+from isg.accounts.roles import CASE_WRITERS, organisations_where
+
+
+def cases_for(user: User) -> QuerySet[Case]:
+    """Cases the user may read.
+
+    Practitioners see the cases of their organisation they are assigned to;
+    managers and safeguarding leads see all of their organisation's cases.
+    Admins see none unless they also hold one of those roles.
+    """
+    if not user.is_authenticated:
+        return Case.objects.none()
+    wide = organisations_where(user, (Role.MANAGER, Role.LEAD))
+    narrow = organisations_where(user, (Role.PRACTITIONER,))
+    if not wide and not narrow:
+        return Case.objects.none()
+    visible = Q(organisation_id__in=wide) | Q(organisation_id__in=narrow, assigned=user)
+    return Case.objects.filter(pk__in=Case.objects.filter(visible).values("pk"))
+
+
+def cases_writable_by(user: User) -> QuerySet[Case]:
+    """Cases the user may change: as for reading, but leads only read."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    managed = organisations_where(user, (Role.MANAGER,))
+    practised = organisations_where(user, (Role.PRACTITIONER,))
+    visible = Q(organisation_id__in=managed) | Q(organisation_id__in=practised, assigned=user)
+    return Case.objects.filter(pk__in=Case.objects.filter(visible).values("pk"))
+
+
+def can_write_case(user: User, case_id: Any) -> bool:
+    """The one rule for changing a case and what hangs off it (requests, decisions' records)."""
+    return cases_writable_by(user).filter(pk=case_id).exists()
+
+
+def can_create_cases(user: User) -> bool:
+    return bool(organisations_where(user, CASE_WRITERS))
+
+
+def get_case_for(user: User, case_id: Any, *, write: bool = False) -> Case:
+    """The case, if this user may see (or change) it; 404 otherwise, never 403."""
+    queryset = cases_writable_by(user) if write else cases_for(user)
+    try:
+        return queryset.select_related("organisation").get(pk=case_id)
+    except (Case.DoesNotExist, ValueError) as exc:
+        raise Http404("No such case") from exc
+
+
+def requests_for(user: User) -> QuerySet[ShareRequest]:
+    return ShareRequest.objects.filter(case__in=cases_for(user))
+
+
+def get_request_for(user: User, request_id: Any, *, write: bool = False) -> ShareRequest:
+    cases = cases_writable_by(user) if write else cases_for(user)
+    try:
+        return (
+            ShareRequest.objects.select_related("case", "case__organisation", "opened_by")
+            .filter(case__in=cases)
+            .get(pk=request_id)
+        )
+    except (ShareRequest.DoesNotExist, ValueError) as exc:
+        raise Http404("No such request") from exc
+
+
+def open_requests_for(user: User) -> QuerySet[ShareRequest]:
+    """The user's open requests, those due soonest first (no due date last)."""
+    return (
+        requests_for(user)
+        .filter(status__in=ShareRequest.OPEN_STATUSES)
+        .select_related("case")
+        .order_by(F("due_on").asc(nulls_last=True), "received_on")
+    )
+
+
+def current_decision(share_request: ShareRequest) -> Decision | None:
+    """The request's decision that stands: the latest one not superseded, or None."""
+    return (
+        share_request.decisions.filter(superseded_by__isnull=True)
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def can_decide(user: User, share_request: ShareRequest) -> bool:
+    """A decision may be started on the request: it is open, has no standing decision (a
+    change goes through reconsideration, never a second decision), and the user may change
+    its case."""
+    return (
+        share_request.is_open
+        and current_decision(share_request) is None
+        and can_write_case(user, share_request.case_id)
+    )

@@ -1,0 +1,130 @@
+"""Cases, the people connected to them, and share requests: thin views over
+cases.selectors (who may see what) and cases.services (every change)."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from decisions.cases import selectors, services
+from decisions.cases.forms import CaseEditForm, CaseForm, PersonForm, ShareRequestForm
+from decisions.cases.history import changes_of
+from isg.accounts.models import Organisation
+from isg.accounts.roles import CASE_WRITERS, organisations_where
+from isg.ui.forms import posted_data
+
+CASES_PER_PAGE = 25
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = selectors.cases_for(request.user).select_related("organisation")
+    query = request.GET.get("q", "").strip()[:40]
+    if query:
+        cases = cases.filter(reference__icontains=query)
+    page = Paginator(cases.order_by("-created_at"), CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "decisions/case_list.html",
+        {
+            "page": page,
+            "query": query,
+            "can_create_cases": selectors.can_create_cases(request.user),
+        },
+    )
+
+
+def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = selectors.get_case_for(request.user, case_id)
+    return render(
+        request,
+        "decisions/case_detail.html",
+        {
+            "case": case,
+            "people": case.people.all(),
+            "requests": case.requests.select_related("opened_by"),
+            "assigned": case.assigned.all(),
+            "can_write": selectors.can_write_case(request.user, case.pk),
+            "history": changes_of(case),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    organisation_ids = organisations_where(request.user, CASE_WRITERS)
+    if not organisation_ids:
+        raise Http404("You cannot open cases")
+    organisation = Organisation.objects.get(pk=organisation_ids[0])
+    form = CaseForm(posted_data(request), organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        case = services.case_create(
+            user=request.user, organisation=organisation, **form.cleaned_data
+        )
+        messages.success(request, f"Case {case.reference} created")
+        return redirect("case_detail", case_id=case.pk)
+    return render(request, "decisions/case_form.html", {"form": form, "title": "Open a case"})
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = selectors.get_case_for(request.user, case_id, write=True)
+    form = CaseEditForm(posted_data(request), instance=case)
+    if request.method == "POST" and form.is_valid():
+        services.case_update(user=request.user, case=case, **form.cleaned_data)
+        messages.success(request, "Case updated")
+        return redirect("case_detail", case_id=case.pk)
+    return render(
+        request, "decisions/case_form.html", {"form": form, "case": case, "title": "Edit case"}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = selectors.get_case_for(request.user, case_id, write=True)
+    form = PersonForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        person = services.person_add(user=request.user, case=case, **form.cleaned_data)
+        messages.success(request, f"{person.role_label} added")
+        return redirect("case_detail", case_id=case.pk)
+    return render(
+        request,
+        "decisions/case_form.html",
+        {"form": form, "case": case, "title": "Add a person connected to the case"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_open(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = selectors.get_case_for(request.user, case_id, write=True)
+    form = ShareRequestForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        share_request = services.share_request_open(
+            user=request.user, case=case, **form.cleaned_data
+        )
+        messages.success(request, "Request opened")
+        return redirect("request_detail", request_id=share_request.pk)
+    return render(
+        request,
+        "decisions/case_form.html",
+        {"form": form, "case": case, "title": "Open a share request"},
+    )
+
+
+def request_detail(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    share_request = selectors.get_request_for(request.user, request_id)
+    return render(
+        request,
+        "decisions/request_detail.html",
+        {
+            "share_request": share_request,
+            "case": share_request.case,
+            "decisions": share_request.decisions.select_related("decided_by"),
+            "can_decide": selectors.can_decide(request.user, share_request),
+            "history": changes_of(share_request),
+        },
+    )

@@ -1,0 +1,102 @@
+"""What the dashboard shows each role: their follow-ups and decisions in flight, a manager's
+queue and overdue work, a lead's figures."""
+
+import datetime
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from decisions.lifecycle.selectors import (
+    approval_queue_for,
+    awaiting_verdict,
+    my_decisions_in_progress,
+    my_follow_ups,
+    team_overdue,
+)
+from decisions.models import Decision, ShareRecord, ShareRequest
+from isg.accounts.models import Organisation, Role, User
+from isg.accounts.roles import organisations_where, roles_of
+
+
+@dataclass
+class OrganisationFigures:
+    organisation: Organisation
+    decisions_by_outcome: list[tuple[str, int]]
+    shared_without_consent: int
+    not_shared: int
+    overdue_requests: int
+    awaiting_approval: int
+    median_days_to_decision: float | None
+    decisions_counted: int
+
+
+MEDIAN_WINDOW_DAYS = 365
+
+
+def organisation_figures(user: User) -> list[OrganisationFigures]:
+    """For a safeguarding lead: counts across each organisation they lead.
+
+    Decisions by outcome count current decisions (a reconsidered decision counts once, as its
+    latest). The median is over first decisions on requests in the last year: from the day the
+    request arrived to the day the first decision on it was made.
+    """
+    figures = []
+    today = timezone.localdate()
+    since = timezone.now() - datetime.timedelta(days=MEDIAN_WINDOW_DAYS)
+    labels = dict(Decision.Outcome.choices)
+    for organisation in Organisation.objects.filter(pk__in=organisations_where(user, (Role.LEAD,))):
+        decisions = Decision.objects.filter(organisation=organisation)
+        current = decisions.filter(superseded_by__isnull=True)
+        by_outcome = dict(current.values_list("outcome").annotate(n=Count("pk")).order_by())
+        pairs = decisions.filter(supersedes__isnull=True, decided_at__gte=since).values_list(
+            "share_request__received_on", "decided_at"
+        )
+        days = [(timezone.localdate(decided) - received).days for received, decided in pairs]
+        figures.append(
+            OrganisationFigures(
+                organisation=organisation,
+                decisions_by_outcome=[(labels[o], by_outcome.get(o, 0)) for o in labels],
+                shared_without_consent=ShareRecord.objects.filter(
+                    decision__organisation=organisation,
+                    decision__outcome=Decision.Outcome.SHARE_WITHOUT_CONSENT,
+                    shared=True,
+                ).count(),
+                not_shared=ShareRequest.objects.filter(
+                    case__organisation=organisation, status=ShareRequest.Status.NOT_SHARED
+                ).count(),
+                overdue_requests=ShareRequest.objects.filter(
+                    case__organisation=organisation,
+                    status__in=ShareRequest.OPEN_STATUSES,
+                    due_on__lt=today,
+                ).count(),
+                awaiting_approval=awaiting_verdict(current).count(),
+                median_days_to_decision=statistics.median(days) if days else None,
+                decisions_counted=len(days),
+            )
+        )
+    return figures
+
+
+DASHBOARD_ROWS = 50
+
+
+def dashboard_for(user: User) -> dict[str, Any]:
+    """The dashboard's sections for this user's roles (drafts and open requests come apart)."""
+    roles = roles_of(user)
+    sections: dict[str, Any] = {}
+    if roles & {Role.PRACTITIONER, Role.MANAGER}:
+        sections["my_follow_ups"] = list(my_follow_ups(user)[:DASHBOARD_ROWS])
+        sections["my_decisions"] = list(my_decisions_in_progress(user)[:DASHBOARD_ROWS])
+    if Role.MANAGER in roles:
+        overdue = team_overdue(user)
+        sections["manager"] = {
+            "approval_count": approval_queue_for(user).count(),
+            "overdue_requests": list(overdue["requests"][:DASHBOARD_ROWS]),
+            "overdue_follow_ups": list(overdue["follow_ups"][:DASHBOARD_ROWS]),
+        }
+    if Role.LEAD in roles:
+        sections["figures"] = organisation_figures(user)
+    return sections

@@ -1,0 +1,25 @@
+"""Every model of the decisions app, importable from here as before the split."""
+
+from decisions.models.audit import AuditEntry, AuditVerification
+from decisions.models.base import ImmutableModel, ImmutableQuerySet, ImmutableRecordError
+from decisions.models.cases import Case, Person, ShareRequest
+from decisions.models.decisions import SHARING_OUTCOMES, Decision, DecisionDraft
+from decisions.models.lifecycle import Approval, FollowUp, InfoResponse, ShareRecord
+
+__all__ = [
+    "SHARING_OUTCOMES",
+    "Approval",
+    "AuditEntry",
+    "AuditVerification",
+    "Case",
+    "Decision",
+    "DecisionDraft",
+    "FollowUp",
+    "ImmutableModel",
+    "ImmutableQuerySet",
+    "ImmutableRecordError",
+    "InfoResponse",
+    "Person",
+    "ShareRecord",
+    "ShareRequest",
+]

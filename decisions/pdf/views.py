@@ -1,0 +1,82 @@
+"""Downloads of the printable records (rendering is in the rest of decisions/pdf/).
+
+Each download is checked per object, recorded in the audit log before it is rendered, and
+carries the number of that entry on every page:
+
+- the decision record: whoever may read the decision (selectors.get_decision_for), 404 for
+  anyone else. ``?unredacted=1`` (protected names printed) is for the organisation's
+  safeguarding lead only; anyone else asking for it gets 404, as if there were no such copy.
+- the audit extract: the lead's filtered audit view, with exactly the filters and scoping of
+  the CSV export (decisions.audit.review), newest first, capped at AUDIT_EXTRACT_LIMIT.
+"""
+
+import re
+from uuid import UUID
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from decisions.audit import review
+from decisions.audit import views as audit_views
+from decisions.audit.record import record
+from decisions.lifecycle.selectors import get_decision_for, may_unredact
+from decisions.models import AuditEntry
+from decisions.pdf import AUDIT_EXTRACT_LIMIT
+from isg.accounts.security import recent_auth_required
+from isg.ui.formatting import file_stamp
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:40] or "record"
+
+
+def decision_pdf(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    # WeasyPrint takes half a second to import: only when a PDF is asked for.
+    from decisions.pdf.decision_record import render_decision_record
+
+    decision = get_decision_for(request.user, decision_id)
+    unredacted = request.GET.get("unredacted") == "1"
+    if unredacted and not may_unredact(request.user, decision):
+        raise Http404("No such copy")
+    entry = record(
+        action=AuditEntry.Action.PDF_DOWNLOADED,
+        actor=request.user,
+        organisation=decision.organisation,
+        obj=decision,
+        case=decision.case,
+        snapshot={"what": "decision record PDF", "redacted": not unredacted},
+    )
+    content = render_decision_record(
+        decision, user=request.user, redacted=not unredacted, copy_entry=entry
+    )
+    kind = "-UNREDACTED" if unredacted else ""
+    return _pdf_response(
+        content, f"decision-{_safe_name(decision.case.reference)}-{file_stamp()}{kind}.pdf"
+    )
+
+
+@recent_auth_required  # as for the CSV export: a password typed in the last 15 minutes
+def audit_export_pdf(request: HttpRequest) -> HttpResponse:
+    """The filtered audit entries as PDF, the same selection the CSV export makes."""
+    from decisions.pdf.audit_extract import render_audit_extract
+
+    entries, form = review.reviewable(request.user, request.GET)
+    if form.is_bound and not form.is_valid():
+        return audit_views.audit_list(request)  # show what is wrong; export nothing
+    exported = review.record_filtered_export(
+        request.user, form, "audit log PDF", row_limit=AUDIT_EXTRACT_LIMIT
+    )
+    content = render_audit_extract(
+        entries.filter(sequence__lt=exported.sequence),
+        user=request.user,
+        filters=form.labels(),
+        copy_entry=exported,
+        limit=AUDIT_EXTRACT_LIMIT,
+    )
+    return _pdf_response(content, f"audit-log-{file_stamp()}.pdf")
