@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "guardian",
     "simple_history",
-    "pgtrigger",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

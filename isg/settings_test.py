@@ -1,11 +1,39 @@
-"""Settings for the test suite: production settings, minus HTTPS redirects and slow hashing."""
+"""Settings for the test suite: production settings, minus HTTPS redirects and slow hashing.
+
+Hermetic: whatever the caller exported (DEBUG=1 from the README's demo commands, a real
+SECRET_KEY, an AUDIT_KEY…), the tests see the same settings. Only DATABASE_URL is read from
+the environment, to choose the database.
+"""
 
 import os
 
-os.environ.setdefault(
-    "SECRET_KEY", "tests-only-key-8f1e6c0b9d2a4f7e3c5b1a9d8e7f6c5b4a3d2e1f0a9b8c7d"
+# Every variable isg/settings.py reads, but DATABASE_URL: set to the tests' values or removed.
+_FIXED = {
+    "SECRET_KEY": "tests-only-key-8f1e6c0b9d2a4f7e3c5b1a9d8e7f6c5b4a3d2e1f0a9b8c7d",
+    "AUDIT_KEY": "tests-2026:tests-only-audit-key-3b8e1f7a9c2d4e6f8a0b1c3d5e",
+}
+_IGNORED = (
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "SQLITE_BUSY_TIMEOUT",
+    "SESSION_IDLE_SECONDS",
+    "SESSION_MAX_HOURS",
+    "RECENT_AUTH_MINUTES",
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_COOLOFF_MINUTES",
+    "LOGIN_LOCKOUT_PARAMETERS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "BEHIND_PROXY",
+    "TIME_ZONE",
+    "SITE_URL",
+    "AUDIT_SIGNING_KEY",
+    "AUDIT_WITNESS_DIR",
 )
-os.environ.setdefault("AUDIT_KEY", "tests-2026:tests-only-audit-key-3b8e1f7a9c2d4e6f8a0b1c3d5e")
+os.environ.update(_FIXED)
+for _name in _IGNORED:
+    os.environ.pop(_name, None)
 
 from isg.settings import *  # noqa: E402,F403
 from isg.settings import DATABASES, STORAGES  # noqa: E402

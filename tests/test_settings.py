@@ -104,3 +104,27 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db):
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
+
+
+def test_the_test_settings_ignore_the_callers_environment_but_the_database():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.SECRET_KEY.startswith('tests-only'), s.TIME_ZONE, s.SITE_URL, "
+        "s.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1])"
+    )
+    result = run(
+        code,
+        DJANGO_SETTINGS_MODULE="isg.settings_test",
+        DEBUG="1",
+        SECRET_KEY=STRONG_KEY,
+        TIME_ZONE="Australia/Adelaide",
+        SITE_URL="https://elsewhere.example",
+        DATABASE_URL="sqlite:///var/elsewhere.sqlite3",
+    )
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "Europe/London",
+        "http://localhost:8000",
+        "sqlite3",
+    ], result.stderr

@@ -80,7 +80,11 @@ def test_sign_in_records_when_the_session_began(world, client):
 def test_session_max_hours_comes_from_the_environment():
     env = {k: os.environ[k] for k in ("PATH", "HOME") if k in os.environ}
     env.update(
-        DJANGO_SETTINGS_MODULE="isg.settings_test", SESSION_MAX_HOURS="4", PYTHONPATH=str(ROOT)
+        # The production settings: the test settings ignore the caller's environment.
+        DJANGO_SETTINGS_MODULE="isg.settings",
+        SECRET_KEY="p7Kq2vX9mZ4rT8wY1nB6cF3hJ5dL0sG-aE_uI7oP2kR9tV4xQ8zM1bN6yH3jW5cD",
+        SESSION_MAX_HOURS="4",
+        PYTHONPATH=str(ROOT),
     )
     result = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings as s; print(s.SESSION_MAX_HOURS)"],
