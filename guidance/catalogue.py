@@ -16,7 +16,10 @@ import threading
 import time
 from typing import Any
 
+from django.db.models import Count, Max
+
 from guidance.frameworks import DefinitionError
+from guidance.models import FrameworkVersion
 
 RECHECK_SECONDS = 30.0
 
@@ -30,14 +33,10 @@ _cache: dict[str, Any] = {"definitions": None, "fingerprint": None, "checked": 0
 
 
 def _published():
-    from guidance.models import FrameworkVersion
-
     return FrameworkVersion.objects.filter(published_at__isnull=False)
 
 
 def _fingerprint() -> tuple[Any, ...]:
-    from django.db.models import Count, Max
-
     stats = _published().aggregate(n=Count("id"), last=Max("id"))
     return (stats["n"], stats["last"])
 

@@ -6,6 +6,9 @@ from django.apps import apps as global_apps
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from guidance import catalogue
+from guidance.sync import sync_frameworks
+
 
 def sync_after_migrate(sender: Any, *, using: str = "default", apps: Any = None,
                        verbosity: int = 1, **kwargs: Any) -> None:
@@ -14,8 +17,6 @@ def sync_after_migrate(sender: Any, *, using: str = "default", apps: Any = None,
     ``apps`` is the migration state: after ``migrate guidance zero`` (or a partial migrate)
     the models are not there yet, and there is nothing to sync.
     """
-    from guidance.sync import sync_frameworks
-
     state = apps or global_apps
     try:
         framework_model = state.get_model("guidance", "Framework")
@@ -31,6 +32,4 @@ def sync_after_migrate(sender: Any, *, using: str = "default", apps: Any = None,
 
 @receiver([post_save, post_delete], sender="guidance.FrameworkVersion")
 def forget_cached_definitions(**kwargs: Any) -> None:
-    from guidance import catalogue
-
     catalogue.clear_cache()

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guidance.frameworks import FRAMEWORKS_DIR, DefinitionError, load_definitions
-from guidance.models import content_hash, version_key
+from guidance.models import Framework, FrameworkVersion, content_hash, version_key
 
 
 class SyncError(CommandError):
@@ -47,8 +47,6 @@ def sync_frameworks(
     The models can be passed in (the post-migrate handler passes the migration state's).
     """
     if framework_model is None or version_model is None:
-        from guidance.models import Framework, FrameworkVersion
-
         framework_model, version_model = Framework, FrameworkVersion
     try:
         definitions = load_definitions(directory)

@@ -19,8 +19,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django_otp import devices_for_user
 
 from isg.accounts.models import Role
+from isg.accounts.roles import roles_of
 
 TWO_FACTOR_ROLES = frozenset({Role.MANAGER, Role.LEAD, Role.ADMIN})
 
@@ -31,10 +33,6 @@ AUTH_TIME = "isg_auth_time"  # when the password was last typed: recent_auth_req
 
 def requires_two_factor(user) -> bool:
     """Managers, leads, admins and staff must; anyone who opted in to it must too."""
-    from django_otp import devices_for_user
-
-    from isg.accounts.roles import roles_of
-
     if not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser or roles_of(user) & TWO_FACTOR_ROLES:
@@ -43,8 +41,6 @@ def requires_two_factor(user) -> bool:
 
 
 def has_two_factor_device(user) -> bool:
-    from django_otp import devices_for_user
-
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 

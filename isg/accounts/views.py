@@ -9,6 +9,7 @@ import base64
 import sys
 
 import segno
+from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
@@ -29,6 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from isg.accounts import security
 from isg.accounts.forms import ConfirmPasswordForm, TokenForm
 from isg.accounts.middleware import DATABASE_ERRORS, service_unavailable
+from isg.accounts.roles import roles_of
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODES_SESSION_KEY = "isg_new_recovery_codes"
@@ -87,8 +89,6 @@ def account_security(request: HttpRequest) -> HttpResponse:
 
 
 def _opted_in_only(user) -> bool:
-    from isg.accounts.roles import roles_of
-
     return not (user.is_staff or user.is_superuser or roles_of(user) & security.TWO_FACTOR_ROLES)
 
 
@@ -216,8 +216,6 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """django-axes' lockout response: a plain page saying when to try again (429)."""
-    from axes.helpers import get_client_username, get_cool_off
-
     cool_off = get_cool_off(request)
     return render(
         request,
