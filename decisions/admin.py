@@ -14,7 +14,7 @@ from decisions.models import (
     ShareRequest,
 )
 from isg.accounts.models import Role
-from isg.accounts.roles import organisations_where
+from isg.accounts.roles import organisations_where, user_of
 
 
 class CaseScopedAdmin(SimpleHistoryAdmin):
@@ -25,8 +25,8 @@ class CaseScopedAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if self.case_path:
-            return queryset.filter(**{f"{self.case_path}__in": cases_for(request.user)})
-        return queryset.filter(pk__in=cases_for(request.user).values("pk"))
+            return queryset.filter(**{f"{self.case_path}__in": cases_for(user_of(request))})
+        return queryset.filter(pk__in=cases_for(user_of(request)).values("pk"))
 
 
 @admin.register(Case)
@@ -72,7 +72,7 @@ class ReadOnlyLeadScopedAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     organisation_path = "organisation_id"
 
     def get_queryset(self, request):
-        leading = organisations_where(request.user, (Role.LEAD,))
+        leading = organisations_where(user_of(request), (Role.LEAD,))
         return super().get_queryset(request).filter(**{f"{self.organisation_path}__in": leading})
 
 

@@ -11,6 +11,7 @@ from decisions.audit import review, selectors
 from decisions.audit.verify import last_verification
 from decisions.cases import selectors as case_selectors
 from decisions.models import AuditEntry
+from isg.accounts.roles import user_of
 from isg.accounts.security import recent_auth_required
 from isg.ui.formatting import file_stamp
 
@@ -30,7 +31,7 @@ def _position(request: HttpRequest, name: str) -> int | None:
 
 def audit_list(request: HttpRequest) -> HttpResponse:
     """Newest first, keyset-paginated on sequence: no OFFSET and no COUNT(*)."""
-    entries, form = review.reviewable(request.user, request.GET)
+    entries, form = review.reviewable(user_of(request), request.GET)
     before, after = _position(request, "before"), _position(request, "after")
     rows = entries.select_related("actor", "organisation", "case")
     if after and not before:
@@ -68,7 +69,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def audit_detail(request: HttpRequest, sequence: int) -> HttpResponse:
     try:
         entry = (
-            selectors.audit_entries_for(request.user)
+            selectors.audit_entries_for(user_of(request))
             .select_related("actor", "organisation", "case")
             .get(sequence=sequence)
         )
@@ -76,7 +77,8 @@ def audit_detail(request: HttpRequest, sequence: int) -> HttpResponse:
         raise Http404("No such audit entry") from exc
     verification = last_verification()
     case_visible = bool(
-        entry.case_id and case_selectors.cases_for(request.user).filter(pk=entry.case_id).exists()
+        entry.case_id
+        and case_selectors.cases_for(user_of(request)).filter(pk=entry.case_id).exists()
     )
     return render(
         request,
@@ -98,10 +100,10 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     Only entries older than the export's own entry are included, so the file is a
     consistent cut of the log however long it takes to download.
     """
-    entries, form = review.reviewable(request.user, request.GET)
+    entries, form = review.reviewable(user_of(request), request.GET)
     if form.is_bound and not form.is_valid():
         return audit_list(request)  # show what is wrong; export nothing
-    exported = review.record_filtered_export(request.user, form, "audit log CSV")
+    exported = review.record_filtered_export(user_of(request), form, "audit log CSV")
     rows = (
         entries.filter(sequence__lt=exported.sequence)
         .order_by("-sequence")

@@ -13,14 +13,14 @@ from decisions.cases import selectors, services
 from decisions.cases.forms import CaseEditForm, CaseForm, PersonForm, ShareRequestForm
 from decisions.cases.history import changes_of
 from isg.accounts.models import Organisation
-from isg.accounts.roles import CASE_WRITERS, organisations_where
+from isg.accounts.roles import CASE_WRITERS, organisations_where, user_of
 from isg.ui.forms import posted_data
 
 CASES_PER_PAGE = 25
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
-    cases = selectors.cases_for(request.user).select_related("organisation")
+    cases = selectors.cases_for(user_of(request)).select_related("organisation")
     query = request.GET.get("q", "").strip()[:40]
     if query:
         cases = cases.filter(reference__icontains=query)
@@ -33,13 +33,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "query": query,
-            "can_create_cases": selectors.can_create_cases(request.user),
+            "can_create_cases": selectors.can_create_cases(user_of(request)),
         },
     )
 
 
 def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = selectors.get_case_for(request.user, case_id)
+    case = selectors.get_case_for(user_of(request), case_id)
     return render(
         request,
         "decisions/case_detail.html",
@@ -48,7 +48,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "people": case.people.all(),
             "requests": case.requests.select_related("opened_by"),
             "assigned": case.assigned.all(),
-            "can_write": selectors.can_write_case(request.user, case.pk),
+            "can_write": selectors.can_write_case(user_of(request), case.pk),
             "history": changes_of(case),
         },
     )
@@ -56,14 +56,14 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
-    organisation_ids = organisations_where(request.user, CASE_WRITERS)
+    organisation_ids = organisations_where(user_of(request), CASE_WRITERS)
     if not organisation_ids:
         raise Http404("You cannot open cases")
     organisation = Organisation.objects.get(pk=organisation_ids[0])
     form = CaseForm(posted_data(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
         case = services.case_create(
-            user=request.user, organisation=organisation, **form.cleaned_data
+            user=user_of(request), organisation=organisation, **form.cleaned_data
         )
         messages.success(request, f"Case {case.reference} created")
         return redirect("case_detail", case_id=case.pk)
@@ -72,10 +72,10 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = selectors.get_case_for(request.user, case_id, write=True)
+    case = selectors.get_case_for(user_of(request), case_id, write=True)
     form = CaseEditForm(posted_data(request), instance=case)
     if request.method == "POST" and form.is_valid():
-        services.case_update(user=request.user, case=case, **form.cleaned_data)
+        services.case_update(user=user_of(request), case=case, **form.cleaned_data)
         messages.success(request, "Case updated")
         return redirect("case_detail", case_id=case.pk)
     return render(
@@ -85,10 +85,10 @@ def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = selectors.get_case_for(request.user, case_id, write=True)
+    case = selectors.get_case_for(user_of(request), case_id, write=True)
     form = PersonForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
-        person = services.person_add(user=request.user, case=case, **form.cleaned_data)
+        person = services.person_add(user=user_of(request), case=case, **form.cleaned_data)
         messages.success(request, f"{person.role_label} added")
         return redirect("case_detail", case_id=case.pk)
     return render(
@@ -100,11 +100,11 @@ def person_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def request_open(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = selectors.get_case_for(request.user, case_id, write=True)
+    case = selectors.get_case_for(user_of(request), case_id, write=True)
     form = ShareRequestForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         share_request = services.share_request_open(
-            user=request.user, case=case, **form.cleaned_data
+            user=user_of(request), case=case, **form.cleaned_data
         )
         messages.success(request, "Request opened")
         return redirect("request_detail", request_id=share_request.pk)
@@ -116,7 +116,7 @@ def request_open(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 def request_detail(request: HttpRequest, request_id: UUID) -> HttpResponse:
-    share_request = selectors.get_request_for(request.user, request_id)
+    share_request = selectors.get_request_for(user_of(request), request_id)
     return render(
         request,
         "decisions/request_detail.html",
@@ -124,7 +124,7 @@ def request_detail(request: HttpRequest, request_id: UUID) -> HttpResponse:
             "share_request": share_request,
             "case": share_request.case,
             "decisions": share_request.decisions.select_related("decided_by"),
-            "can_decide": selectors.can_decide(request.user, share_request),
+            "can_decide": selectors.can_decide(user_of(request), share_request),
             "history": changes_of(share_request),
         },
     )

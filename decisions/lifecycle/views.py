@@ -20,7 +20,7 @@ from decisions.models import Approval, Decision
 from decisions.wizard.state import state_for
 from decisions.wizard.summary import decision_findings
 from isg.accounts.models import Role
-from isg.accounts.roles import organisations_where
+from isg.accounts.roles import organisations_where, user_of
 from isg.accounts.security import recent_auth_required
 from isg.ui.forms import posted_data
 
@@ -36,9 +36,9 @@ def _back_to_decision(request: HttpRequest, decision: Decision, message: str) ->
 
 
 def approval_queue(request: HttpRequest) -> HttpResponse:
-    if not organisations_where(request.user, (Role.MANAGER,)):
+    if not organisations_where(user_of(request), (Role.MANAGER,)):
         raise Http404("Only managers approve decisions")
-    page = Paginator(selectors.approval_queue_for(request.user), QUEUE_PER_PAGE).get_page(
+    page = Paginator(selectors.approval_queue_for(user_of(request)), QUEUE_PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(request, "decisions/approvals/queue.html", {"page": page})
@@ -46,7 +46,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 
 def _verdict_page(request: HttpRequest, decision: Decision, form: lf.VerdictForm) -> HttpResponse:
     state = lifecycle(decision)
-    own = decision.decided_by_id == request.user.pk
+    own = decision.decided_by_id == user_of(request).pk
     return render(
         request,
         "decisions/approvals/verdict.html",
@@ -55,7 +55,7 @@ def _verdict_page(request: HttpRequest, decision: Decision, form: lf.VerdictForm
             "case": decision.case,
             "life": state,
             "own": own,
-            "actionable": state.needs_verdict and selectors.may_approve(request.user, decision),
+            "actionable": state.needs_verdict and selectors.may_approve(user_of(request), decision),
             "form": form,
             **decision_findings(decision),
         },
@@ -65,7 +65,7 @@ def _verdict_page(request: HttpRequest, decision: Decision, form: lf.VerdictForm
 @require_http_methods(["GET", "POST"])
 def approval_verdict(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     """The decision on one page, with approve / reject / ask for more information."""
-    decision = selectors.get_decision_to_approve(request.user, decision_id)
+    decision = selectors.get_decision_to_approve(user_of(request), decision_id)
     return _verdict(request, decision)
 
 
@@ -83,7 +83,7 @@ def _give_verdict(request: HttpRequest, decision: Decision) -> HttpResponse:
     try:
         services.decision_verdict(
             decision=decision,
-            approver=request.user,
+            approver=user_of(request),
             verdict=form.cleaned_data["verdict"],
             reasons=form.cleaned_data["reasons"],
         )
@@ -95,9 +95,9 @@ def _give_verdict(request: HttpRequest, decision: Decision) -> HttpResponse:
 
 def approval_given(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     """Confirmation: the verdict (or question) this manager just gave."""
-    decision = selectors.get_decision_to_approve(request.user, decision_id)
+    decision = selectors.get_decision_to_approve(user_of(request), decision_id)
     given = (
-        Approval.objects.filter(decision=decision, approver=request.user)
+        Approval.objects.filter(decision=decision, approver=user_of(request))
         .order_by("-created_at")
         .first()
     )
@@ -111,7 +111,7 @@ def approval_given(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 
 
 def _queue_count(request: HttpRequest) -> int:
-    return selectors.approval_queue_for(request.user).count()
+    return selectors.approval_queue_for(user_of(request)).count()
 
 
 # --- The practitioner's side ------------------------------------------------------------------
@@ -119,20 +119,20 @@ def _queue_count(request: HttpRequest) -> int:
 
 @require_http_methods(["GET", "POST"])
 def info_answer(request: HttpRequest, decision_id: UUID) -> HttpResponse:
-    decision = selectors.get_decision_to_write(request.user, decision_id)
+    decision = selectors.get_decision_to_write(user_of(request), decision_id)
     state = lifecycle(decision)
     question = state.open_question
     if question is None:
         messages.info(request, "There is no question waiting for an answer on this decision.")
         return redirect("decision_detail", decision_id=decision.pk)
-    if not selectors.may_answer(request.user, state):
+    if not selectors.may_answer(user_of(request), state):
         messages.info(request, "You asked this question: someone working on the case answers it.")
         return redirect("decision_detail", decision_id=decision.pk)
     form = lf.AnswerForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.info_answer(
-                decision=decision, user=request.user, answer=form.cleaned_data["answer"]
+                decision=decision, user=user_of(request), answer=form.cleaned_data["answer"]
             )
         except (PermissionDenied, services.NotNow) as refused:
             return _back_to_decision(request, decision, str(refused))
@@ -146,7 +146,7 @@ def info_answer(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 
 
 def _record_page(request: HttpRequest, decision_id: UUID, *, shared: bool) -> HttpResponse:
-    decision = selectors.get_decision_to_write(request.user, decision_id)
+    decision = selectors.get_decision_to_write(user_of(request), decision_id)
     refusal = why_not_record(lifecycle(decision), shared=shared)
     if refusal:
         return _back_to_decision(request, decision, refusal)
@@ -157,7 +157,7 @@ def _record_page(request: HttpRequest, decision_id: UUID, *, shared: bool) -> Ht
         try:
             services.share_record(
                 decision=decision,
-                user=request.user,
+                user=user_of(request),
                 shared=shared,
                 follow_up=form.follow_up(),
                 **fields,
@@ -188,10 +188,10 @@ def record_not_shared(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def follow_up_add(request: HttpRequest, decision_id: UUID) -> HttpResponse:
-    decision = selectors.get_decision_to_write(request.user, decision_id)
+    decision = selectors.get_decision_to_write(user_of(request), decision_id)
     form = lf.FollowUpForm(posted_data(request), decision=decision)
     if request.method == "POST" and form.is_valid():
-        services.follow_up_add(user=request.user, decision=decision, **form.follow_up())
+        services.follow_up_add(user=user_of(request), decision=decision, **form.follow_up())
         messages.success(request, "Follow-up added")
         return redirect(reverse("decision_detail", args=[decision.pk]) + "#follow-ups")
     return render(
@@ -203,9 +203,9 @@ def follow_up_add(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def follow_up_done(request: HttpRequest, follow_up_id: UUID) -> HttpResponse:
-    follow_up = selectors.get_follow_up_to_complete(request.user, follow_up_id)
+    follow_up = selectors.get_follow_up_to_complete(user_of(request), follow_up_id)
     if request.method == "POST":
-        services.follow_up_done(user=request.user, follow_up=follow_up)
+        services.follow_up_done(user=user_of(request), follow_up=follow_up)
         messages.success(request, "Follow-up marked as done")
         return redirect(reverse("decision_detail", args=[follow_up.decision_id]) + "#follow-ups")
     return render(
@@ -217,12 +217,12 @@ def follow_up_done(request: HttpRequest, follow_up_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def decision_reconsider(request: HttpRequest, decision_id: UUID) -> HttpResponse:
-    decision = selectors.get_decision_to_write(request.user, decision_id)
+    decision = selectors.get_decision_to_write(user_of(request), decision_id)
     if lifecycle(decision).superseded_by is not None:
         return _back_to_decision(request, decision, "This decision has already been reconsidered.")
     if request.method == "POST":
         try:
-            draft = services.reconsider_start(user=request.user, decision=decision)
+            draft = services.reconsider_start(user=user_of(request), decision=decision)
         except (PermissionDenied, services.NotNow) as refused:
             return _back_to_decision(request, decision, str(refused))
         return redirect(state_for(draft).next_step().url(draft.pk))
@@ -234,13 +234,13 @@ def decision_reconsider(request: HttpRequest, decision_id: UUID) -> HttpResponse
 
 
 def decision_submitted(request: HttpRequest, decision_id: UUID) -> HttpResponse:
-    decision = selectors.get_decision_for(request.user, decision_id)
+    decision = selectors.get_decision_for(user_of(request), decision_id)
     return render(request, "decisions/decision_submitted.html", {"decision": decision})
 
 
 def decision_detail(request: HttpRequest, decision_id: UUID) -> HttpResponse:
-    decision = selectors.get_decision_for(request.user, decision_id)
-    record_view(request.user, decision, decision.case)
+    decision = selectors.get_decision_for(user_of(request), decision_id)
+    record_view(user_of(request), decision, decision.case)
     return render(
         request,
         "decisions/decision_detail.html",
@@ -249,6 +249,6 @@ def decision_detail(request: HttpRequest, decision_id: UUID) -> HttpResponse:
             "case": decision.case,
             **decision_findings(decision),
             "superseded_by": getattr(decision, "superseded_by", None),
-            **selectors.decision_actions(request.user, decision),
+            **selectors.decision_actions(user_of(request), decision),
         },
     )

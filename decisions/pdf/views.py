@@ -21,6 +21,7 @@ from decisions.audit.record import record
 from decisions.lifecycle.selectors import get_decision_for, may_unredact
 from decisions.models import AuditEntry
 from decisions.pdf import AUDIT_EXTRACT_LIMIT
+from isg.accounts.roles import user_of
 from isg.accounts.security import recent_auth_required
 from isg.ui.formatting import file_stamp
 
@@ -40,20 +41,20 @@ def decision_pdf(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     # WeasyPrint takes half a second to import: only when a PDF is asked for.
     from decisions.pdf.decision_record import render_decision_record
 
-    decision = get_decision_for(request.user, decision_id)
+    decision = get_decision_for(user_of(request), decision_id)
     unredacted = request.GET.get("unredacted") == "1"
-    if unredacted and not may_unredact(request.user, decision):
+    if unredacted and not may_unredact(user_of(request), decision):
         raise Http404("No such copy")
     entry = record(
         action=AuditEntry.Action.PDF_DOWNLOADED,
-        actor=request.user,
+        actor=user_of(request),
         organisation=decision.organisation,
         obj=decision,
         case=decision.case,
         snapshot={"what": "decision record PDF", "redacted": not unredacted},
     )
     content = render_decision_record(
-        decision, user=request.user, redacted=not unredacted, copy_entry=entry
+        decision, user=user_of(request), redacted=not unredacted, copy_entry=entry
     )
     kind = "-UNREDACTED" if unredacted else ""
     return _pdf_response(
@@ -66,15 +67,15 @@ def audit_export_pdf(request: HttpRequest) -> HttpResponse:
     """The filtered audit entries as PDF, the same selection the CSV export makes."""
     from decisions.pdf.audit_extract import render_audit_extract
 
-    entries, form = review.reviewable(request.user, request.GET)
+    entries, form = review.reviewable(user_of(request), request.GET)
     if form.is_bound and not form.is_valid():
         return audit_views.audit_list(request)  # show what is wrong; export nothing
     exported = review.record_filtered_export(
-        request.user, form, "audit log PDF", row_limit=AUDIT_EXTRACT_LIMIT
+        user_of(request), form, "audit log PDF", row_limit=AUDIT_EXTRACT_LIMIT
     )
     content = render_audit_extract(
         entries.filter(sequence__lt=exported.sequence),
-        user=request.user,
+        user=user_of(request),
         filters=form.labels(),
         copy_entry=exported,
         limit=AUDIT_EXTRACT_LIMIT,

@@ -1,9 +1,21 @@
 """Who may do what, per organisation. One place, used by selectors and views."""
 
+from typing import cast
+
+from django.http import HttpRequest
+
 from isg.accounts.models import Membership, Organisation, Role, User
 
 CASE_READERS = (Role.PRACTITIONER, Role.MANAGER, Role.LEAD)
 CASE_WRITERS = (Role.PRACTITIONER, Role.MANAGER)
+
+
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user of a view behind login_required, typed as ISG's User.
+
+    django-stubs types request.user as User | AnonymousUser; these views never see the second.
+    """
+    return cast(User, request.user)
 
 
 def roles_of(user: User) -> set[str]:
@@ -13,7 +25,7 @@ def roles_of(user: User) -> set[str]:
     cached = getattr(user, "_isg_roles", None)
     if cached is None:
         cached = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-        user._isg_roles = cached
+        user._isg_roles = cached  # type: ignore[attr-defined]  # per-request cache, not a field
     return cached
 
 
@@ -30,7 +42,7 @@ def organisations_where(user: User, roles: tuple[str, ...]) -> list[int]:
             .order_by("organisation__name", "role")
             .values_list("organisation_id", "role")
         )
-        user._isg_memberships = memberships
+        user._isg_memberships = memberships  # type: ignore[attr-defined]  # per-request cache
     wanted = set(roles)
     # In the organisations' name order, as before: callers take the first as the default.
     found = [organisation_id for organisation_id, role in memberships if role in wanted]
@@ -38,7 +50,7 @@ def organisations_where(user: User, roles: tuple[str, ...]) -> list[int]:
 
 
 def has_role(user: User, organisation: Organisation | int, roles: tuple[str, ...]) -> bool:
-    organisation_id = getattr(organisation, "pk", organisation)
+    organisation_id = organisation.pk if isinstance(organisation, Organisation) else organisation
     return Membership.objects.filter(
         user=user, organisation_id=organisation_id, role__in=roles
     ).exists()
