@@ -76,14 +76,15 @@ def draft_set_framework(*, draft: DecisionDraft, slug: str) -> DecisionDraft:
     return draft
 
 
-def draft_answer(*, draft: DecisionDraft, fact: str, value: object) -> DecisionDraft:
-    """Save one framework answer at once, dropping answers that no longer apply."""
+def draft_answer(*, draft: DecisionDraft, fact: str, value: object) -> State:
+    """Save one framework answer at once, dropping answers that no longer apply; the wizard's
+    state after it, from the evaluation that pruning made."""
     definition = catalogue.definition(draft.framework, draft.framework_version)
     facts = dict(draft.facts)
     facts[fact] = value
-    draft.facts = prune_facts(definition, engine.validate_facts(definition, facts))
+    draft.facts, result = prune_facts(definition, engine.validate_facts(definition, facts))
     draft.save(update_fields=["facts", "updated_at"])
-    return draft
+    return state_for(draft, result)
 
 
 @transaction.atomic

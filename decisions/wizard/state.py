@@ -130,10 +130,17 @@ class State:
             return False
         return bound_form(self, step, self.draft.answers[step.slug]).is_valid()
 
+    def _progress(self) -> tuple[int, int]:
+        """(n, about) for "Question n of about …", from this request's one evaluation."""
+        path = list(self.result.path)
+        if self.result.next_question is None:
+            return (len(path), len(path))
+        return (path.index(self.result.next_question) + 1, len(path) + self.result.pending)
+
     def position(self, step: Step) -> str:
         """The progress line: "Question 3 of about 9", then the record steps counted apart."""
         if step.is_question:
-            n, about = engine.progress(self.definition, self.facts)
+            n, about = self._progress()
             questions = [s for s in self.steps if s.is_question]
             if step in questions:
                 n = questions.index(step) + 1
@@ -147,10 +154,11 @@ class State:
         return "Check your answers"
 
 
-def state_for(draft: DecisionDraft) -> State:
-    """Everything the wizard needs about the draft: one evaluation of its facts."""
+def state_for(draft: DecisionDraft, result: engine.Result | None = None) -> State:
+    """Everything the wizard needs about the draft, from one evaluation of its facts (`result`,
+    when the caller has just made it for these facts)."""
     definition = catalogue.definition(draft.framework, draft.framework_version)
-    result = engine.evaluate(definition, draft.facts)
+    result = result or engine.evaluate(definition, draft.facts)
     state = State(draft=draft, definition=definition, result=result, required=set())
     state.required = required_fields(state)
     state.steps = plan(state)
@@ -169,7 +177,7 @@ def required_fields(state: State) -> set[str]:
 
 def plan(state: State) -> list[Step]:
     steps: list[Step] = []
-    for question_id in engine.questions_on_path(state.definition, state.facts):
+    for question_id in state.result.path:
         steps.append(Step(Kind.QUESTION, question_id))
         fact = engine.question(state.definition, question_id)["fact"]
         if fact == "immediate_danger" and state.facts.get("immediate_danger") is True:
@@ -189,16 +197,18 @@ def step_title(slug: str) -> str:
     return RECORD_STEP_BY_SLUG[slug].title
 
 
-def prune_facts(definition: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
-    """Drop answers to questions that no longer apply after an earlier answer changed."""
+def prune_facts(
+    definition: dict[str, Any], facts: dict[str, Any]
+) -> tuple[dict[str, Any], engine.Result]:
+    """Drop answers to questions that no longer apply after an earlier answer changed; with
+    the evaluation of what is kept. Dropping an answer can drop others (questions asked
+    because of it), so this repeats until nothing changes: once, unless an answer changed."""
     while True:
-        on_path = {
-            engine.question(definition, qid)["fact"]
-            for qid in engine.questions_on_path(definition, facts)
-        }
+        result = engine.evaluate(definition, facts)
+        on_path = {engine.question(definition, qid)["fact"] for qid in result.path}
         kept = {name: value for name, value in facts.items() if name in on_path}
         if kept == facts:
-            return kept
+            return kept, result
         facts = kept
 
 

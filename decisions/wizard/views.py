@@ -31,12 +31,11 @@ def _go(draft: DecisionDraft, step: Step) -> HttpResponse:
     return redirect(step.url(draft.pk))
 
 
-def _after_save(request: HttpRequest, draft: DecisionDraft) -> HttpResponse:
-    """Go on to the next step; from a change link, back to check your answers."""
-    fresh = wizard.state_for(draft)
+def _after_save(fresh: wizard.State) -> HttpResponse:
+    """Go on to the next step, worked out from the state after the save."""
     if fresh.facts.get("immediate_danger") is True and not fresh.is_complete(DANGER):
-        return _go(draft, DANGER)
-    return _go(draft, fresh.next_step())
+        return _go(fresh.draft, DANGER)
+    return _go(fresh.draft, fresh.next_step())
 
 
 def _back_url(state: wizard.State, step: Step) -> str:
@@ -152,8 +151,10 @@ def wizard_question(request: HttpRequest, draft_id: UUID, question_id: str) -> H
     initial = {"answer": answer_key(stored)} if question["fact"] in state.facts else None
     form = questions.question_form(question, kind, data=posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.draft_answer(draft=draft, fact=question["fact"], value=form.fact_value())
-        return _after_save(request, draft)
+        fresh = services.draft_answer(
+            draft=draft, fact=question["fact"], value=form.fact_value()
+        )
+        return _after_save(fresh)
     return _page(
         request, state, step, "decisions/wizard/question.html", form=form, question=question
     )
@@ -186,7 +187,7 @@ def _record_step(request: HttpRequest, draft: DecisionDraft, step: Step) -> Http
             services.draft_save_step(draft=draft, user=request.user, step=step, raw=raw)
             named = wizard.protected_names_in_items(draft)
             if step.slug != "items" or not named or "confirm-protected" in request.POST:
-                return _after_save(request, draft)
+                return _after_save(wizard.state_for(draft, state.result))
     else:
         form = wizard.stored_form(state, step)
     danger = step == DANGER

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from guidance.engine.conditions import (
@@ -37,6 +37,10 @@ class Result:
     version: str
     rule: str | None = None
     ignored_facts: tuple[str, ...] = ()
+    # For the wizard, not part of the contract: the questions on the path (answered and
+    # open, in order) and how many more may still join it.
+    path: tuple[str, ...] = field(default=(), compare=False)
+    pending: int = field(default=0, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         """The contract keys (DESIGN §4), JSON-serialisable (used by the API and ``decide``)."""
@@ -234,6 +238,8 @@ def evaluate(definition: Mapping[str, Any], facts: Mapping[str, object]) -> Resu
         version=definition["version"],
         rule=walk.rule["id"] if walk.rule else None,
         ignored_facts=tuple(sorted(unused + walk.set_aside)),
+        path=tuple(qid for qid, state in walk.status.items() if state in ("answered", "open")),
+        pending=sum(1 for state in walk.status.values() if state == "pending"),
     )
 
 

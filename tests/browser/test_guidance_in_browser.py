@@ -48,6 +48,8 @@ def test_compare_frameworks_side_by_side(world, live_server, sign_in):
     answer(page, "The recipient is a prescribed information sharing entity under the scheme",
            "Yes")
     answer(page, "The information is excluded information under the scheme", "No")
+    answer(page, "There is a risk, or a perceived risk, of harm to the child that falls short "
+                 "of significant harm", "No")
     page.get_by_role("button", name="Compare the frameworks").click()
 
     table = page.get_by_role("table")

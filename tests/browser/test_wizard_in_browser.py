@@ -133,7 +133,8 @@ def test_resume_a_draft_after_signing_out(world, live_server, sign_in, share_req
     page = sign_in("practitioner")
     expect(page.get_by_text("Your unfinished decisions")).to_be_visible()
     page.get_by_role("link", name=re.compile("Riverside Police PPU")).first.click()
-    expect(page).to_have_url(re.compile("/questions/risk_of_harm/"))
+    # Since 1.1.0 the risk of harm is asked second: three answers lead to the role question.
+    expect(page).to_have_url(re.compile("/questions/recipient_has_role/"))
     page.get_by_role("link", name="Back", exact=True).click()
     expect(page.locator("input[name=answer][value=true]")).to_be_checked()
     assert_accessible(page)
@@ -152,4 +153,4 @@ def test_immediate_danger_page(world, live_server, sign_in, share_request):
     assert_accessible(page)
     fill_step(page, "danger", None)
     page.get_by_role("button", name="Save and continue").click()
-    expect(page).to_have_url(re.compile("/questions/legitimate_purpose/"))
+    expect(page).to_have_url(re.compile("/questions/risk_of_harm/"))

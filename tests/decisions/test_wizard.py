@@ -444,3 +444,41 @@ def test_add_another_item_keeps_an_invalid_item_with_its_error(world, practition
     assert "x" * 2001 in body
     assert "Ensure this value has at most 2000 characters" in body
     assert "Item 2" in body
+
+
+@pytest.fixture
+def evaluations(monkeypatch):
+    """Counts the engine's evaluations during a request."""
+    from guidance import engine
+
+    calls = []
+    real = engine.evaluate
+
+    def counting(definition, facts):
+        calls.append(dict(facts))
+        return real(definition, facts)
+
+    monkeypatch.setattr(engine, "evaluate", counting)
+    return calls
+
+
+def test_a_question_page_evaluates_the_engine_once(world, practitioner, evaluations):
+    url = reverse("wizard_question", args=[world.draft.pk, "immediate_danger"])
+    assert practitioner.get(url).status_code == 200
+    assert len(evaluations) == 1
+
+
+def test_answering_evaluates_once_before_and_once_after_the_answer(
+    world, practitioner, evaluations
+):
+    url = reverse("wizard_question", args=[world.draft.pk, "immediate_danger"])
+    response = practitioner.post(url, {"answer": "false"})
+    assert response.status_code == 302
+    assert evaluations == [{}, {"immediate_danger": False}]
+
+
+def test_check_your_answers_evaluates_the_engine_once(world, practitioner, evaluations):
+    check_url, _ = walk(practitioner, factories.make_request(world.case), SHARE_WITHOUT_CONSENT)
+    evaluations.clear()
+    assert practitioner.get(check_url).status_code == 200
+    assert len(evaluations) == 1
