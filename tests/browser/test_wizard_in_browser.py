@@ -46,8 +46,12 @@ def fill_step(page, step: str, outcome: str | None) -> None:
             page.get_by_label(re.compile("Reasons for not sharing")).fill("No serious threat.")
 
 
-def run_wizard(page, facts: dict, outcome: str, stop_after: int | None = None) -> list[str]:
-    """Answer every page until check your answers; each page is checked with axe."""
+def run_wizard(
+    page, facts: dict, outcome: str, stop_after: int | None = None, on_step=None
+) -> list[str]:
+    """Answer every page until check your answers; each page is checked with axe.
+
+    `on_step(page, slug)` is called on each record step before it is filled in."""
     seen = []
     for _ in range(30):
         assert_accessible(page)
@@ -64,6 +68,8 @@ def run_wizard(page, facts: dict, outcome: str, stop_after: int | None = None) -
             page.locator(f"input[name=answer][value={value}]").check()
         elif step:
             seen.append(step.group(1))
+            if on_step is not None:
+                on_step(page, step.group(1))
             fill_step(page, step.group(1), outcome)
         else:
             raise AssertionError(f"unexpected page {url}")
@@ -154,3 +160,48 @@ def test_immediate_danger_page(world, live_server, sign_in, share_request):
     fill_step(page, "danger", None)
     page.get_by_role("button", name="Save and continue").click()
     expect(page).to_have_url(re.compile("/questions/risk_of_harm/"))
+
+
+# Issue 19: a recipient with no safeguarding role, and a child at risk of significant harm.
+# Since 1.1.0 the risk is asked before the role on every path, so "Do not share" never hides
+# the child-protection warning (the engine's warning text, from guidance.engine.WARNINGS).
+NO_ROLE_SIGNIFICANT_HARM = {
+    "immediate_danger": False,
+    "risk_of_harm": "significant",
+    "legitimate_purpose": True,
+    "recipient_has_role": False,
+    "advice_sought": True,
+}
+CHILD_PROTECTION_WARNINGS = {
+    "uk-2024": "follow your local child-protection procedures",
+    "sa-isg": "does not replace any duty to notify the child-protection line",
+}
+
+
+@pytest.mark.parametrize("framework", ["uk-2024", "sa-isg"])
+def test_no_role_and_significant_harm_warns_everywhere(
+    world, live_server, sign_in, share_request, framework
+):
+    world.org.default_framework = framework
+    world.org.save()
+    warning = CHILD_PROTECTION_WARNINGS[framework]
+    outcome_pages = []
+
+    def on_step(page, slug):
+        if slug == "outcome":
+            expect(page.get_by_text("The guidance recommends: Do not share")).to_be_visible()
+            expect(page.get_by_text(re.compile(warning))).to_be_visible()
+            outcome_pages.append(page.url)
+
+    page = sign_in("practitioner")
+    start(page, live_server, share_request)
+    seen = run_wizard(page, NO_ROLE_SIGNIFICANT_HARM, "do_not_share", on_step=on_step)
+    assert "risk_of_harm" in seen and outcome_pages, seen
+    expect(page.get_by_role("heading", name="Check your answers before you submit")).to_be_visible()
+    expect(page.get_by_text(re.compile(warning))).to_be_visible()
+    page.get_by_role("button", name="Submit decision").click()
+    page.get_by_role("link", name="View the decision record").click()
+    expect(page.get_by_text(re.compile(warning))).to_be_visible()
+    assert_accessible(page)
+    decision = Decision.objects.get(share_request=share_request)
+    assert decision.outcome == "do_not_share"
