@@ -15,20 +15,23 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from guidance.frameworks import DefinitionError, validate_definition
 from guidance.models import Framework, FrameworkVersion, content_hash, next_patch, version_key
 
+_INLINE_FIELDS = ("version", "effective_date", "published_at")
+
 
 class VersionInline(admin.TabularInline):
     model = FrameworkVersion
-    fields = ["version", "effective_date", "published_at"]
-    readonly_fields = fields
+    fields = _INLINE_FIELDS
+    readonly_fields = _INLINE_FIELDS
     extra = 0
     show_change_link = True
     can_delete = False
@@ -50,7 +53,7 @@ class FrameworkAdmin(admin.ModelAdmin):
         published = [v.version for v in obj.versions.all() if v.published_at]
         return max(published, key=version_key, default="–")
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Framework]:
         return super().get_queryset(request).prefetch_related("versions")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -173,7 +176,9 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[FrameworkVersion]]:
         form = super().get_form(request, obj, change=change, **kwargs)
         if "published_at" in form.base_fields:
             form.base_fields["published_at"].help_text = (
@@ -182,7 +187,7 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
         return form
 
     @admin.action(description="Publish the selected drafts")
-    def publish(self, request: HttpRequest, queryset) -> None:
+    def publish(self, request: HttpRequest, queryset: QuerySet[FrameworkVersion]) -> None:
         published = 0
         for version in queryset.filter(published_at__isnull=True).select_related("framework"):
             try:
@@ -196,7 +201,7 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
             published += 1
         self.message_user(request, f"Published {published} version(s)")
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         urls = super().get_urls()
         extra = [
             path(

@@ -16,7 +16,7 @@ import threading
 import time
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 
 from guidance.frameworks import DefinitionError
 from guidance.models import FrameworkVersion
@@ -32,7 +32,7 @@ _lock = threading.Lock()
 _cache: dict[str, Any] = {"definitions": None, "fingerprint": None, "checked": 0.0}
 
 
-def _published():
+def _published() -> QuerySet[FrameworkVersion]:
     return FrameworkVersion.objects.filter(published_at__isnull=False)
 
 

@@ -82,11 +82,11 @@ def compare_fields(definitions: Iterable[Mapping[str, Any]]) -> list[dict[str, A
     """
     fields = []
     for name, kind in engine.CANONICAL_FACTS.items():
-        if kind is bool:
-            choices = [("true", "Yes"), ("false", "No")]
-        else:
+        if isinstance(kind, tuple):
             labels = CHOICE_LABELS.get(name, {})
             choices = [(v, labels.get(v, v.replace("_", " "))) for v in kind]
+        else:  # bool
+            choices = [("true", "Yes"), ("false", "No")]
         fields.append(
             {"name": name, "question": COMPARE_QUESTIONS[name], "choices": choices,
              "frameworks": []}

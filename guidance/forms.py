@@ -28,7 +28,8 @@ class CompareForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data, typed Optional by django-stubs
+        cleaned = self.cleaned_data
         if cleaned.get("consent_not_sought_reason") and cleaned.get("consent") != "not_sought":
             self.add_error(
                 "consent_not_sought_reason",

@@ -23,7 +23,7 @@ def asked_facts(definition: Mapping[str, Any]) -> list[str]:
 
 def check_fact_value(name: str, kind: FactType, value: object) -> None:
     """Raise FactError unless ``value`` is a valid value for a fact of type ``kind``."""
-    if kind is bool:
+    if not isinstance(kind, tuple):  # bool: a yes/no fact
         if not isinstance(value, bool):
             raise FactError(name, f"fact {name!r} must be true or false (got {show(value)})")
     elif not isinstance(value, str) or value not in kind:
@@ -48,7 +48,9 @@ def split_facts(
         # The common cases inline (evaluate is called very often); anything else is checked
         # properly, which also words the error.
         if not (
-            value.__class__ is bool if kind is bool else value.__class__ is str and value in kind
+            value.__class__ is str and value in kind
+            if isinstance(kind, tuple)
+            else value.__class__ is bool
         ):
             check_fact_value(name, kind, value)
         if name in asked:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from guidance.engine import (
     RECOMMENDATIONS,
@@ -32,7 +32,7 @@ class Checker:
         version = definition.get("version", "?") if isinstance(definition, Mapping) else "?"
         self.name = f"framework {slug!s} {version!s}"
 
-    def fail(self, where: str, problem: str) -> None:
+    def fail(self, where: str, problem: str) -> NoReturn:
         raise DefinitionError(f"{self.name}: {where}: {problem}")
 
     def text(self, where: str, value: object, *, empty_ok: bool = False) -> None:
@@ -56,7 +56,7 @@ class Checker:
     def listing(self, where: str, value: object, *, empty_ok: bool = False) -> list[Any]:
         if not isinstance(value, list) or (not empty_ok and not value):
             self.fail(where, "must be a non-empty list" if not empty_ok else "must be a list")
-        return value  # type: ignore[return-value]
+        return value
 
 
 def check_condition(

@@ -17,6 +17,7 @@ from guidance.engine import (
     RECOMMENDATIONS,
     RECORD_FIELDS,
     WARNINGS,
+    FactType,
     condition_facts,
     known_facts,
     outcome_dependent_questions,
@@ -130,6 +131,7 @@ def _check_facts(c: Checker, definition: Mapping[str, Any]) -> None:
         where = f"facts.{name}"
         if name in CANONICAL_FACTS:
             c.fail(where, "redefines a canonical fact")
+        assert prefix is not None  # checked above: facts of its own need a prefix
         if not isinstance(name, str) or not IDENT.match(name) or not name.startswith(prefix):
             c.fail(where, f"name must start with the framework's prefix {prefix!r}")
         c.keys(where, spec, ("type", "label"), ("choices",))
@@ -150,8 +152,8 @@ def _check_facts(c: Checker, definition: Mapping[str, Any]) -> None:
             c.fail(f"{where}.type", f"must be 'bool' or 'choice' (got {spec['type']!r})")
 
 
-def _answer_keys(kind: object) -> set[str]:
-    return {"true", "false"} if kind is bool else set(kind)  # type: ignore[arg-type]
+def _answer_keys(kind: FactType) -> set[str]:
+    return set(kind) if isinstance(kind, tuple) else {"true", "false"}  # else bool
 
 
 def _check_questions(
