@@ -256,6 +256,16 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Unset: a key is generated into var/audit_key on first use, with a warning.
 AUDIT_KEYS = envlist("AUDIT_KEY")
 AUDIT_KEY_FILE = VAR_DIR / "audit_key"
+# Checkpoints of the log's Merkle tree are signed with Ed25519, a key apart from AUDIT_KEY.
+# AUDIT_SIGNING_KEY="PRIVATE+KEY+<origin>+<key id>+<base64>[,…]": the first signs, all verify.
+# Unset: generated into var/audit_signing_key on first use, with a warning, named
+# AUDIT_LOG_ORIGIN. Witnesses: directories, addresses, URLs (comma-separated).
+AUDIT_SIGNING_KEYS = envlist("AUDIT_SIGNING_KEY")
+AUDIT_SIGNING_KEY_FILE = VAR_DIR / "audit_signing_key"
+AUDIT_LOG_ORIGIN = (envlist("AUDIT_LOG_ORIGIN") or ["isg.localhost/audit"])[0]
+AUDIT_WITNESS_DIR = envlist("AUDIT_WITNESS_DIR")
+AUDIT_WITNESS_EMAILS = envlist("AUDIT_WITNESS_EMAILS")
+AUDIT_WITNESS_URLS = envlist("AUDIT_WITNESS_URLS")
 
 LOGGING = {
     "version": 1,

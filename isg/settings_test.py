@@ -11,6 +11,9 @@ import os
 _FIXED = {
     "SECRET_KEY": "tests-only-key-8f1e6c0b9d2a4f7e3c5b1a9d8e7f6c5b4a3d2e1f0a9b8c7d",
     "AUDIT_KEY": "tests-2026:tests-only-audit-key-3b8e1f7a9c2d4e6f8a0b1c3d5e",
+    "AUDIT_SIGNING_KEY": (
+        "PRIVATE+KEY+isg.test/audit+85a65690+AXiBCmJd1AIb0Z86vOijtAAOCgd2GbvAQxT9btLEDEFT"
+    ),
 }
 _IGNORED = (
     "DEBUG",
@@ -28,8 +31,10 @@ _IGNORED = (
     "BEHIND_PROXY",
     "TIME_ZONE",
     "SITE_URL",
-    "AUDIT_SIGNING_KEY",
+    "AUDIT_LOG_ORIGIN",
     "AUDIT_WITNESS_DIR",
+    "AUDIT_WITNESS_EMAILS",
+    "AUDIT_WITNESS_URLS",
 )
 os.environ.update(_FIXED)
 for _name in _IGNORED:

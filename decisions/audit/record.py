@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from decisions.audit import tree
 from decisions.audit.chain import GENESIS_HASH, AuditKey, audit_keys, normalise_snapshot, seal
 from decisions.models import AuditEntry, Case
 
@@ -17,7 +18,7 @@ ADVISORY_LOCK_KEY = 0x4953472D41554454
 ACTOR_LABEL_MAX = AuditEntry._meta.get_field("actor_label").max_length
 
 
-def _lock_chain() -> None:
+def lock_chain() -> None:
     """Serialise appends so that two writers never read the same last entry.
 
     PostgreSQL: a transaction-scoped advisory lock, released at commit or rollback.
@@ -98,10 +99,11 @@ def record(*, action: str, **fields: Any) -> AuditEntry:
         raise ValueError(f"unknown audit action {action!r}")
     key = audit_keys()[0]
     with transaction.atomic():
-        _lock_chain()
+        lock_chain()
         sequence, prev_hash = last_link()
         entry = build(sequence=sequence + 1, prev_hash=prev_hash, key=key, action=action, **fields)
         entry.save()
+        tree.append(entry.sequence, entry.entry_hash)
     return entry
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac as hmac_lib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from decisions.audit import checkpoints
 from decisions.audit.chain import GENESIS_HASH, audit_keys, canonical_bytes
 from decisions.models import AuditEntry, AuditVerification
 
@@ -41,12 +43,22 @@ class VerificationResult:
     up_to_sequence: int | None
     failed_sequence: int | None = None
     reason: str = ""
+    checkpoints_checked: int = 0
+    checkpoint_problems: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> str:
         if self.intact:
-            return f"audit log intact: {self.entries_checked} entries"
-        return f"audit log broken at entry {self.failed_sequence}: {self.reason}"
+            said = f"audit log intact: {self.entries_checked} entries"
+            if self.checkpoints_checked:
+                said += f"; {self.checkpoints_checked} checkpoint(s) match the log"
+            return said
+        if self.failed_sequence is None:
+            return "audit log contradicts its checkpoints: " + "; ".join(self.checkpoint_problems)
+        said = f"audit log broken at entry {self.failed_sequence}: {self.reason}"
+        if self.checkpoint_problems:
+            said += "; and " + "; ".join(self.checkpoint_problems)
+        return said
 
 
 def verify_chain(
@@ -89,7 +101,7 @@ def verify_chain(
         .iterator(chunk_size=chunk_size)
     )
     for row in rows:
-        problem = _check_row(row, expected_sequence, expected_prev, keys, macs)
+        problem = check_row(row, expected_sequence, expected_prev, keys, macs)
         if problem:
             failed, reason = problem
             return VerificationResult(False, checked, start, row[0], failed, reason)
@@ -121,7 +133,8 @@ def verify_chain(
     return VerificationResult(True, checked, start, up_to)
 
 
-def _check_row(row, expected_sequence, expected_prev, keys, macs) -> tuple[int, str] | None:
+def check_row(row, expected_sequence, expected_prev, keys, macs) -> tuple[int, str] | None:
+    """The first problem with one row of CHAIN_FIELDS, as (sequence, why), or None."""
     sequence = row[0]
     if sequence > expected_sequence:
         missing = (
@@ -159,9 +172,16 @@ def verify_and_record(
     checked_by=None,
     source: str = "verify_audit",
     progress: Callable[[int, int], None] | None = None,
+    witness_dirs: Sequence[str | Path] = (),
 ) -> VerificationResult:
-    """Run `verify_chain` and keep its outcome for the review screen."""
+    """Run `verify_chain`, then hold the log against every stored and witnessed checkpoint
+    (`checkpoints.check_checkpoints`), and keep the outcome for the review screen."""
     result = verify_chain(since=since, progress=progress)
+    check = checkpoints.check_checkpoints(witness_dirs)
+    result.checkpoints_checked = check.checked
+    result.checkpoint_problems = check.problems
+    if not check.ok:
+        result.intact = False
     AuditVerification.objects.create(
         checked_by=checked_by if getattr(checked_by, "is_authenticated", False) else None,
         source=source,

@@ -1,6 +1,12 @@
 """Every model of the decisions app, importable from here as before the split."""
 
-from decisions.models.audit import AuditEntry, AuditVerification
+from decisions.models.audit import (
+    AuditCheckpoint,
+    AuditEntry,
+    AuditTreeNode,
+    AuditVerification,
+    AuditVerifyRun,
+)
 from decisions.models.base import ImmutableModel, ImmutableQuerySet, ImmutableRecordError
 from decisions.models.cases import Case, Person, ShareRequest
 from decisions.models.decisions import SHARING_OUTCOMES, Decision, DecisionDraft
@@ -9,8 +15,11 @@ from decisions.models.lifecycle import Approval, FollowUp, InfoResponse, ShareRe
 __all__ = [
     "SHARING_OUTCOMES",
     "Approval",
+    "AuditCheckpoint",
     "AuditEntry",
+    "AuditTreeNode",
     "AuditVerification",
+    "AuditVerifyRun",
     "Case",
     "Decision",
     "DecisionDraft",

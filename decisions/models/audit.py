@@ -1,4 +1,5 @@
-"""The audit log's rows and the record of each verification (see decisions/audit/)."""
+"""The audit log's rows, its Merkle tree and checkpoints, and the record of each verification
+(see decisions/audit/)."""
 
 from django.conf import settings
 from django.db import models
@@ -36,6 +37,9 @@ class AuditEntry(ImmutableModel):
         RECORD_VIEWED = "record_viewed", "Record viewed"
         EXPORTED = "exported", "Exported"
         PDF_DOWNLOADED = "pdf_downloaded", "PDF downloaded"
+        TWO_FACTOR_ENABLED = "two_factor_enabled", "Two-factor turned on"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor reset"
+        RECOVERY_CODES_GENERATED = "recovery_codes_generated", "New recovery codes made"
 
     sequence = models.PositiveBigIntegerField(unique=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -110,3 +114,83 @@ class AuditVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{'Intact' if self.intact else 'Broken'} — {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class AuditTreeNode(ImmutableModel):
+    """The root of one perfect subtree of the audit log's RFC 9162 Merkle tree.
+
+    Node (level, index) covers entries index * 2**level + 1 to (index + 1) * 2**level and is
+    written once, when its last entry is (decisions/audit/tree.py); level 0 is the entry's
+    leaf hash. Derived data: `verify_audit` recomputes the tree from the entries.
+    """
+
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="audit_tree_node_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"node ({self.level}, {self.index})"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed checkpoint of the tree (a C2SP tlog-checkpoint note) and where it was sent.
+
+    Rows are only added; `deliveries` is filled in once, after the witnesses were tried.
+    """
+
+    tree_size = models.PositiveBigIntegerField(unique=True)
+    root_hash = models.CharField(max_length=64)
+    origin = models.CharField(max_length=200)
+    key_id = models.CharField(max_length=8)
+    note = models.TextField()
+    source = models.CharField(max_length=40, default="audit_checkpoint")
+    created_at = models.DateTimeField(default=timezone.now)
+    deliveries = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-tree_size"]
+        get_latest_by = "tree_size"
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.tree_size}"
+
+
+class AuditVerifyRun(models.Model):
+    """A lead's "verify now", advanced in bounded steps by page requests (audit/live.py)."""
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    up_to_sequence = models.PositiveBigIntegerField(default=0)
+    next_sequence = models.PositiveBigIntegerField(default=1)
+    prev_hash = models.CharField(max_length=64)
+    edge = models.JSONField(default=list, blank=True)
+    checkpoints = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    intact = models.BooleanField(null=True)
+    failed_sequence = models.PositiveBigIntegerField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"verify now #{self.pk}"
+
+    @property
+    def checked(self) -> int:
+        return self.next_sequence - 1
+
+    @property
+    def percent(self) -> int:
+        if self.finished_at is not None or not self.up_to_sequence:
+            return 100
+        return min(99, 100 * self.checked // self.up_to_sequence)

@@ -7,9 +7,10 @@ from decisions.audit import verify
 
 class Command(BaseCommand):
     help = (
-        "Recompute every audit entry's SHA-256 and HMAC and check the chain. Exits 0 if the "
-        "log is intact, 1 naming the first entry that is not. The outcome is kept for the "
-        "safeguarding lead's review screen."
+        "Recompute every audit entry's SHA-256 and HMAC and check the chain, then recompute "
+        "the Merkle tree and hold it against every signed checkpoint, stored or witnessed. "
+        "Exits 0 if the log is intact, 1 naming the first entry, or the checkpoint, it "
+        "contradicts. The outcome is kept for the safeguarding lead's review screen."
     )
 
     def add_arguments(self, parser):
@@ -22,12 +23,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-progress", action="store_true", help="No progress bar, even on a terminal."
         )
+        parser.add_argument(
+            "--witness-dir",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help=(
+                "Also check every checkpoint a witness keeps in DIR (AUDIT_WITNESS_DIR is "
+                "always checked). Repeatable."
+            ),
+        )
 
-    def handle(self, *args, since: int | None = None, no_progress: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        since: int | None = None,
+        no_progress: bool = False,
+        witness_dir: list[str] | None = None,
+        **options,
+    ):
         progress = None
         if not no_progress and sys.stderr.isatty():
             progress = _progress_bar(sys.stderr)
-        result = verify.verify_and_record(since=since, progress=progress)
+        result = verify.verify_and_record(
+            since=since, progress=progress, witness_dirs=witness_dir or []
+        )
         if result.intact:
             self.stdout.write(result.message)
             return

@@ -1,0 +1,120 @@
+"""The audit log's Merkle tree as stored in the database (AuditTreeNode).
+
+Every perfect subtree's root is written once, when its last entry is: `append`, called by
+`record()` under the chain lock and in the entry's transaction, writes the entry's leaf and the
+subtrees it completes (two rows on average, at most log2(n) + 1). Roots at any size and every
+proof are folded from at most 2·log2(n) stored nodes fetched in one query (`merkle` does the
+hashing; this module only stores and fetches).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db.models import Q
+
+from decisions.audit import merkle
+from decisions.audit.merkle import CompactRange, NodeId
+from decisions.models import AuditEntry, AuditTreeNode
+
+STREAM_CHUNK = 5000
+
+
+class TreeError(RuntimeError):
+    """The stored tree cannot be used as it is (nodes missing, or entries missing)."""
+
+
+def fetch_nodes(ids: Iterable[NodeId]) -> dict[NodeId, bytes]:
+    """The stored nodes named, in one query; TreeError if any is missing."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    by_level: dict[int, list[int]] = {}
+    for level, index in wanted:
+        by_level.setdefault(level, []).append(index)
+    condition = Q()
+    for level, indexes in by_level.items():
+        condition |= Q(level=level, index__in=indexes)
+    rows = AuditTreeNode.objects.filter(condition).values_list("level", "index", "hash")
+    nodes = {(level, index): bytes(value) for level, index, value in rows}
+    if missing := wanted - nodes.keys():
+        raise TreeError(f"the stored tree lacks {len(missing)} node(s), e.g. {min(missing)}")
+    return nodes
+
+
+def stored_size() -> int:
+    """How many leaves the stored tree has."""
+    last = (
+        AuditTreeNode.objects.filter(level=0)
+        .order_by("-index")
+        .values_list("index", flat=True)
+        .first()
+    )
+    return 0 if last is None else last + 1
+
+
+def _store(created: Sequence[tuple[NodeId, bytes]]) -> None:
+    AuditTreeNode.objects.bulk_create(
+        [AuditTreeNode(level=level, index=index, hash=value) for (level, index), value in created],
+        batch_size=2000,
+    )
+
+
+def leaf_of(entry_hash: str) -> bytes:
+    return merkle.leaf_hash(bytes.fromhex(entry_hash))
+
+
+def append(sequence: int, entry_hash: str) -> None:
+    """Add entry `sequence` to the stored tree. Called by record(), under the chain lock.
+
+    Two queries: the compact range of the tree before it (at most log2(n) nodes) and one
+    insert of the nodes the new leaf completes. A tree that lags behind the entries (data
+    generated in bulk) is caught up first.
+    """
+    size = sequence - 1
+    try:
+        edge = CompactRange.from_nodes(size, fetch_nodes(merkle.compact_range_ids(size)))
+    except TreeError:
+        catch_up(size)
+        edge = CompactRange.from_nodes(size, fetch_nodes(merkle.compact_range_ids(size)))
+    _store(edge.append(leaf_of(entry_hash)))
+
+
+def catch_up(up_to: int | None = None) -> int:
+    """Append every entry the stored tree lacks (up to `up_to`); returns the tree's size."""
+    size = stored_size()
+    edge = CompactRange.from_nodes(size, fetch_nodes(merkle.compact_range_ids(size)))
+    rows = AuditEntry.objects.filter(sequence__gt=size)
+    if up_to is not None:
+        rows = rows.filter(sequence__lte=up_to)
+    batch: list[tuple[NodeId, bytes]] = []
+    for sequence, entry_hash in (
+        rows.order_by("sequence").values_list("sequence", "entry_hash").iterator(STREAM_CHUNK)
+    ):
+        if sequence != edge.size + 1:
+            raise TreeError(f"entry {edge.size + 1} is missing: the tree cannot skip it")
+        batch.extend(edge.append(leaf_of(entry_hash)))
+        if len(batch) >= 10_000:
+            _store(batch)
+            batch = []
+    _store(batch)
+    return edge.size
+
+
+def root_at(size: int) -> bytes:
+    return merkle.root_hash(size, fetch_nodes(merkle.compact_range_ids(size)))
+
+
+def inclusion_path(index: int, size: int) -> list[bytes]:
+    return merkle.inclusion_proof(
+        index, size, fetch_nodes(merkle.inclusion_proof_node_ids(index, size))
+    )
+
+
+def consistency_path(old_size: int, new_size: int) -> list[bytes]:
+    if old_size == new_size:
+        return []
+    ids = merkle.consistency_proof_node_ids(old_size, new_size)
+    return merkle.consistency_proof(old_size, new_size, fetch_nodes(ids))
+
+

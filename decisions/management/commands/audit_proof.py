@@ -1,0 +1,25 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from decisions.audit import checkpoints
+from decisions.models import AuditEntry
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the inclusion proof of audit entry SEQUENCE as JSON, against the newest signed "
+        "checkpoint that covers it (making one if none does). Check it with verify_proof."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("sequence", type=int)
+
+    def handle(self, *args, sequence: int, **options):
+        entry = AuditEntry.objects.filter(sequence=sequence).first()
+        if entry is None:
+            raise CommandError(f"there is no audit entry {sequence}", returncode=1)
+        document = checkpoints.proof_for(entry)
+        if document is None:
+            raise CommandError(f"no checkpoint covers entry {sequence}", returncode=1)
+        self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
