@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from decisions.audit import checkpoints
 from decisions.audit.record import record, record_about_decision
 from decisions.lifecycle import notify
 from decisions.models import AuditEntry, Decision, DecisionDraft, ShareRequest
@@ -218,4 +219,7 @@ def decision_submit(*, draft: DecisionDraft, user: User) -> Decision:
         )
     if decision.requires_approval:
         transaction.on_commit(lambda: notify.decision_awaits_approval(decision), robust=True)
+    # A signed checkpoint covering this decision's entry leaves the building at once, so that
+    # the window in which a key holder could rewrite it unseen is as short as possible.
+    transaction.on_commit(lambda: checkpoints.checkpoint_quietly("decision_submitted"))
     return decision

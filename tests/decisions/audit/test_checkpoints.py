@@ -17,7 +17,16 @@ from django.core.management import CommandError, call_command
 from decisions.audit import checkpoints, merkle, tree
 from decisions.audit.chain import audit_keys, seal
 from decisions.audit.checkpoint import Checkpoint, SignerKey, open_checkpoint
-from decisions.models import AuditCheckpoint, AuditEntry, AuditTreeNode, AuditVerification
+from decisions.models import (
+    AuditCheckpoint,
+    AuditEntry,
+    AuditTreeNode,
+    AuditVerification,
+    DecisionDraft,
+)
+from decisions.seeding import volume_data
+from decisions.wizard import services as wizard_services
+from tests import factories
 from tests.decisions.audit_support import build_chain, drop_triggers, sql, verify
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +270,41 @@ def test_verify_proof_needs_no_database(world, tmp_path):
     assert changed.returncode == 1 and "proof invalid" in changed.stderr
     foreign = run("proof.json", other)
     assert foreign.returncode == 1 and "checkpoint does not verify" in foreign.stderr
+
+
+def submitted_decision(world, capture):
+    """A decision submitted through the wizard's service, its on_commit work run."""
+    template = volume_data.decision_templates("uk-2024")[0]
+    draft = DecisionDraft.objects.create(
+        share_request=factories.make_request(world.case),
+        owner=world.users["practitioner"],
+        framework=template.framework,
+        framework_version=template.version,
+        facts=template.facts,
+        answers={step: dict(raw) for step, raw in template.raw_answers.items()},
+    )
+    with capture(execute=True):
+        return wizard_services.decision_submit(draft=draft, user=world.users["practitioner"])
+
+
+def test_submitting_a_decision_makes_a_checkpoint_covering_it(
+    world, django_capture_on_commit_callbacks
+):
+    decision = submitted_decision(world, django_capture_on_commit_callbacks)
+    entry = AuditEntry.objects.get(action="decision_submitted", object_id=str(decision.pk))
+    checkpoint = AuditCheckpoint.objects.get()
+    assert checkpoint.source == "decision_submitted"
+    assert checkpoint.tree_size >= entry.sequence
+
+
+def test_a_failing_checkpoint_never_fails_the_submission(
+    world, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def refuse(**kwargs):
+        raise checkpoints.CheckpointRefused("simulated")
+
+    monkeypatch.setattr(checkpoints, "make_checkpoint", refuse)
+    decision = submitted_decision(world, django_capture_on_commit_callbacks)
+    assert decision.pk is not None
+    assert not AuditCheckpoint.objects.exists()
+    assert "audit checkpoint after decision_submitted failed" in caplog.text
