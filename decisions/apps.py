@@ -5,5 +5,5 @@ class DecisionsConfig(AppConfig):
     name = "decisions"
     verbose_name = "Cases and decisions"
 
-    def ready(self):
+    def ready(self) -> None:
         from decisions.audit import receivers  # noqa: F401  (connects the audit receivers)

@@ -6,5 +6,5 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "Accounts and organisations"
 
-    def ready(self):
+    def ready(self) -> None:
         from isg.accounts import signals  # noqa: F401  (session times, lockout audit)

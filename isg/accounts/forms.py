@@ -1,3 +1,5 @@
+from typing import Any
+
 from crispy_forms_gds.layout import Field
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -11,7 +13,7 @@ class SignInForm(AuthenticationForm):
         "inactive": "This account is inactive. Ask your administrator.",
     }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
@@ -25,7 +27,9 @@ class SignInForm(AuthenticationForm):
         # AuthenticationForm sets max_length without a validator: an overlong name would go
         # on to authenticate() and into django-axes' 255-character column (a 500).
         username = self.cleaned_data["username"]
-        if len(username) > self.fields["username"].max_length:
+        field = self.fields["username"]
+        assert isinstance(field, forms.CharField) and field.max_length is not None
+        if len(username) > field.max_length:
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
         return username
 
@@ -40,8 +44,8 @@ class TokenForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
     )
 
-    def __init__(self, *args, label: str = "Code", hint: str = "", submit: str = "Continue",
-                 **kwargs):
+    def __init__(self, *args: Any, label: str = "Code", hint: str = "", submit: str = "Continue",
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["token"].label = label
         self.fields["token"].help_text = hint
@@ -62,7 +66,7 @@ class ConfirmPasswordForm(forms.Form):
         error_messages={"required": "Enter your password"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The template draws the <form>, with the `next` field and the CSRF token.
         self.helper = form_helper(

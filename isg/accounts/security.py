@@ -13,15 +13,17 @@ import datetime
 import functools
 import time
 from collections.abc import Callable
+from typing import Any, overload
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp import devices_for_user
 
-from isg.accounts.models import Role
+from isg.accounts.models import Role, User
 from isg.accounts.roles import roles_of
 
 TWO_FACTOR_ROLES = frozenset({Role.MANAGER, Role.LEAD, Role.ADMIN})
@@ -31,7 +33,7 @@ SIGNED_IN_AT = "isg_signed_in_at"  # when the session began: the 10-hour limit c
 AUTH_TIME = "isg_auth_time"  # when the password was last typed: recent_auth_required reads it
 
 
-def requires_two_factor(user) -> bool:
+def requires_two_factor(user: User | AnonymousUser) -> bool:
     """Managers, leads, admins and staff must; anyone who opted in to it must too."""
     if not user.is_authenticated:
         return False
@@ -40,7 +42,7 @@ def requires_two_factor(user) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 
-def has_two_factor_device(user) -> bool:
+def has_two_factor_device(user: User) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 
@@ -58,18 +60,29 @@ def seconds_since_password(request: HttpRequest) -> float | None:
     return time.time() - entered
 
 
+ViewFunction = Callable[..., HttpResponse]
+
+
+@overload
 def recent_auth_required(
-    view: Callable | None = None, *, max_age: datetime.timedelta | None = None
-) -> Callable:
+    view: ViewFunction, *, max_age: datetime.timedelta | None = None
+) -> ViewFunction: ...
+@overload
+def recent_auth_required(
+    view: None = None, *, max_age: datetime.timedelta | None = None
+) -> Callable[[ViewFunction], ViewFunction]: ...
+def recent_auth_required(
+    view: ViewFunction | None = None, *, max_age: datetime.timedelta | None = None
+) -> ViewFunction | Callable[[ViewFunction], ViewFunction]:
     """Ask for the password again unless it was typed within `max_age`.
 
     `max_age` defaults to settings.RECENT_AUTH_MINUTES (15). Usable bare
     (`@recent_auth_required`) or with arguments (`@recent_auth_required(max_age=...)`).
     """
 
-    def decorator(view_func: Callable) -> Callable:
+    def decorator(view_func: ViewFunction) -> ViewFunction:
         @functools.wraps(view_func)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             limit = max_age or datetime.timedelta(minutes=settings.RECENT_AUTH_MINUTES)
             elapsed = seconds_since_password(request)
             if request.user.is_authenticated and (
@@ -79,7 +92,7 @@ def recent_auth_required(
                 return redirect(f"{reverse('confirm_password')}?{query}")
             return view_func(request, *args, **kwargs)
 
-        wrapped.recent_auth_required = True
+        wrapped.recent_auth_required = True  # type: ignore[attr-defined]  # marks the guarded view
         return wrapped
 
     return decorator(view) if view is not None else decorator

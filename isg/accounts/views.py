@@ -7,6 +7,7 @@ SVG (segno), so the page needs no script and no inline style.
 
 import base64
 import sys
+from typing import Any
 
 import segno
 from axes.helpers import get_client_username, get_cool_off
@@ -24,13 +25,15 @@ from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp import verify_token as otp_verify_token
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from isg.accounts import security
 from isg.accounts.forms import ConfirmPasswordForm, TokenForm
 from isg.accounts.middleware import DATABASE_ERRORS, service_unavailable
-from isg.accounts.roles import roles_of
+from isg.accounts.models import User
+from isg.accounts.roles import roles_of, user_of
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODES_SESSION_KEY = "isg_new_recovery_codes"
@@ -59,13 +62,13 @@ def _qr_svg(device: TOTPDevice) -> str:
     return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308  (our own SVG)
 
 
-def _unconfirmed_app_device(user) -> TOTPDevice:
+def _unconfirmed_app_device(user: User) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     return device or TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
 
 
 @transaction.atomic
-def _new_recovery_codes(user) -> list[str]:
+def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
@@ -75,30 +78,30 @@ def _new_recovery_codes(user) -> list[str]:
 
 def account_security(request: HttpRequest) -> HttpResponse:
     """Two-factor status; practitioners opt in from here."""
-    recovery = StaticDevice.objects.filter(user=request.user, confirmed=True).first()
+    recovery = StaticDevice.objects.filter(user=user_of(request), confirmed=True).first()
     return render(
         request,
         "accounts/security.html",
         {
-            "has_two_factor": security.has_two_factor_device(request.user),
-            "role_requires": security.requires_two_factor(request.user)
-            and not _opted_in_only(request.user),
+            "has_two_factor": security.has_two_factor_device(user_of(request)),
+            "role_requires": security.requires_two_factor(user_of(request))
+            and not _opted_in_only(user_of(request)),
             "recovery_left": recovery.token_set.count() if recovery else 0,
         },
     )
 
 
-def _opted_in_only(user) -> bool:
+def _opted_in_only(user: User) -> bool:
     return not (user.is_staff or user.is_superuser or roles_of(user) & security.TWO_FACTOR_ROLES)
 
 
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Add an authenticator app: a QR code and the secret as text, then a code to confirm."""
-    if security.has_two_factor_device(request.user):
+    if security.has_two_factor_device(user_of(request)):
         messages.info(request, "Two-factor authentication is already set up on your account.")
         return redirect("account_security")
-    device = _unconfirmed_app_device(request.user)
+    device = _unconfirmed_app_device(user_of(request))
     form = TokenForm(
         request.POST if request.method == "POST" else None,
         label="Enter the 6-digit code from the app",
@@ -110,8 +113,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
-                TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
-                codes = _new_recovery_codes(request.user)
+                TOTPDevice.objects.filter(user=user_of(request), confirmed=False).delete()
+                codes = _new_recovery_codes(user_of(request))
             otp_login(request, device)
             request.session.cycle_key()
             request.session[RECOVERY_CODES_SESSION_KEY] = codes
@@ -150,7 +153,9 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """Enter a code from the app, or a recovery code, to finish signing in."""
-    if request.user.is_verified() or not security.has_two_factor_device(request.user):
+    user = user_of(request)
+    # is_verified is set on the user by django-otp's OTPMiddleware.
+    if user.is_verified() or not security.has_two_factor_device(user):  # type: ignore[attr-defined]
         return redirect(_next_url(request))
     form = TokenForm(
         request.POST if request.method == "POST" else None,
@@ -158,7 +163,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         hint="Or one of your recovery codes, if you do not have your phone.",
     )
     if request.method == "POST" and form.is_valid():
-        device = _matching_device(request.user, form.cleaned_data["token"])
+        device = _matching_device(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
             request.session.cycle_key()
@@ -180,7 +185,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _matching_device(user, token: str):
+def _matching_device(user: User, token: str) -> Device | None:
     """The device that accepts `token`, trying the app first, then the recovery codes."""
     devices = sorted(
         devices_for_user(user, confirmed=True), key=lambda d: isinstance(d, StaticDevice)
@@ -201,9 +206,11 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # Through authenticate(), so that django-axes counts failures here as well.
         user = authenticate(
-            request, username=request.user.get_username(), password=form.cleaned_data["password"]
+            request,
+            username=user_of(request).get_username(),
+            password=form.cleaned_data["password"],
         )
-        if user is not None and user.pk == request.user.pk:
+        if user is not None and user.pk == user_of(request).pk:
             security.mark_password_entered(request)
             return redirect(_next_url(request))
         form.add_error("password", "The password is not right")
@@ -214,7 +221,11 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
     )
 
 
-def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """django-axes' lockout response: a plain page saying when to try again (429)."""
     cool_off = get_cool_off(request)
     return render(

@@ -1,8 +1,13 @@
 """Form fields shared by the apps' forms."""
 
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
 from crispy_forms_gds import fields as gds
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 MAX_ID = 2**63 - 1  # a signed 64-bit integer: the largest id either database stores
 
@@ -14,7 +19,7 @@ class DateInputField(gds.DateInputField):
     month or year too big for a C int raises OverflowError, which would be a 500.
     """
 
-    def compress(self, data_list):
+    def compress(self, data_list: Any) -> date | None:
         try:
             return super().compress(data_list)
         except OverflowError:
@@ -28,7 +33,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     OverflowError (SQLite) or DataError (PostgreSQL): a 500 instead of a form error.
     """
 
-    def _check_values(self, value):
+    def _check_values(self, value: Iterable[Any]) -> QuerySet[Any]:
         for pk in value:
             text = str(pk).strip()
             if not text.isdigit() or not text.isascii() or int(text) > MAX_ID:
@@ -37,4 +42,4 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private: not in django-stubs
