@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.audit import checkpoints, tree
 
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         "checkpoint, 2 if a witness could not be reached."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--witness-dir",
             action="append",
@@ -20,7 +22,7 @@ class Command(BaseCommand):
             help="Also write the checkpoint into DIR (one file per checkpoint). Repeatable.",
         )
 
-    def handle(self, *args, witness_dir: list[str], **options):
+    def handle(self, *args: Any, witness_dir: list[str], **options: Any) -> None:
         try:
             outcome = checkpoints.make_checkpoint(witness_dirs=witness_dir)
         except (checkpoints.CheckpointRefused, tree.TreeError) as error:

@@ -1,6 +1,7 @@
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.audit import checkpoints
 from decisions.models import AuditEntry
@@ -12,10 +13,10 @@ class Command(BaseCommand):
         "checkpoint that covers it (making one if none does). Check it with verify_proof."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("sequence", type=int)
 
-    def handle(self, *args, sequence: int, **options):
+    def handle(self, *args: Any, sequence: int, **options: Any) -> None:
         entry = AuditEntry.objects.filter(sequence=sequence).first()
         if entry is None:
             raise CommandError(f"there is no audit entry {sequence}", returncode=1)

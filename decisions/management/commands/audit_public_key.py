@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from decisions.audit import checkpoints
 from decisions.audit.checkpoint import SignerKey
@@ -11,14 +13,14 @@ class Command(BaseCommand):
     )
     requires_system_checks = []
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--generate",
             metavar="ORIGIN",
             help="Print a new signing key for AUDIT_SIGNING_KEY under ORIGIN instead.",
         )
 
-    def handle(self, *args, generate: str | None = None, **options):
+    def handle(self, *args: Any, generate: str | None = None, **options: Any) -> None:
         if generate:
             self.stdout.write(SignerKey.generate(generate).to_string())
             return

@@ -7,9 +7,10 @@ import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 BACKUP_DIR = settings.VAR_DIR / "backups"
@@ -50,13 +51,15 @@ class Command(BaseCommand):
         "commands to use, or runs pg_dump with --run."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", metavar="PATH", help="Where to write the backup.")
         parser.add_argument(
             "--run", action="store_true", help="PostgreSQL: run pg_dump instead of printing it."
         )
 
-    def handle(self, *args, output: str | None = None, run: bool = False, **options):
+    def handle(
+        self, *args: Any, output: str | None = None, run: bool = False, **options: Any
+    ) -> None:
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         if connection.vendor == "sqlite":
             path = Path(output) if output else BACKUP_DIR / f"isg-{stamp}.sqlite3"

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -9,10 +11,10 @@ from decisions.seeding import demo
 class Command(BaseCommand):
     help = "Print the current two-factor code of a demo user (development only)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
 
-    def handle(self, *args, username: str, **options):
+    def handle(self, *args: Any, username: str, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("demo_code only runs with DEBUG on: it is for the demo data.")
         device = TOTPDevice.objects.filter(

@@ -1,6 +1,8 @@
 import sys
+from collections.abc import Callable
+from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.seeding import volume
 
@@ -12,11 +14,11 @@ class Command(BaseCommand):
         "ten entries per case), written in bulk. Refuses a database that holds real data."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cases", type=int, required=True, metavar="N")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
 
-    def handle(self, *args, cases: int, seed: int, **options):
+    def handle(self, *args: Any, cases: int, seed: int, **options: Any) -> None:
         if cases < 1:
             raise CommandError("--cases must be at least 1")
         progress = _progress(sys.stderr) if sys.stderr.isatty() else None
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         )
 
 
-def _progress(stream):
+def _progress(stream: TextIO) -> Callable[[int, int], None]:
     def show(done: int, total: int) -> None:
         stream.write(f"\r{done}/{total} cases")
         if done >= total:

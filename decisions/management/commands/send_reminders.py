@@ -4,6 +4,8 @@ Run it from cron, e.g. every morning. At most one reminder per follow-up per day
 twice, or on two servers at once, sends nothing more (see lifecycle.services.send_reminders).
 """
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from decisions.lifecycle import services
@@ -12,6 +14,6 @@ from decisions.lifecycle import services
 class Command(BaseCommand):
     help = "Email the owners of follow-ups due today or overdue (once a day per follow-up)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         sent = services.send_reminders()
         self.stdout.write(f"{sent} reminder{'s' if sent != 1 else ''} sent")

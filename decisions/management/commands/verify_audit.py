@@ -1,6 +1,8 @@
 import sys
+from collections.abc import Callable
+from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.audit import verify
 
@@ -13,7 +15,7 @@ class Command(BaseCommand):
         "contradicts. The outcome is kept for the safeguarding lead's review screen."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--since",
             type=int,
@@ -36,12 +38,12 @@ class Command(BaseCommand):
 
     def handle(
         self,
-        *args,
+        *args: Any,
         since: int | None = None,
         no_progress: bool = False,
         witness_dir: list[str] | None = None,
-        **options,
-    ):
+        **options: Any,
+    ) -> None:
         progress = None
         if not no_progress and sys.stderr.isatty():
             progress = _progress_bar(sys.stderr)
@@ -54,7 +56,7 @@ class Command(BaseCommand):
         raise CommandError(result.message, returncode=1)
 
 
-def _progress_bar(stream, width: int = 40):
+def _progress_bar(stream: TextIO, width: int = 40) -> Callable[[int, int], None]:
     def show(done: int, total: int) -> None:
         total = max(total, done, 1)
         filled = width * done // total

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.audit import proof
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     # Nothing here touches the database, and neither may the checks Django runs first.
     requires_system_checks = []
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="The proof, as JSON; - for standard input.")
         parser.add_argument(
             "--public-key",
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             help="The verifier key (name+keyid+base64), or a file holding it.",
         )
 
-    def handle(self, *args, file: str, public_key: str, **options):
+    def handle(self, *args: Any, file: str, public_key: str, **options: Any) -> None:
         try:
             key = proof.load_verifier(public_key)
             if file == "-":
