@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.layout import Button, Field
 from django import forms
@@ -60,7 +60,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, data: QueryDict | None, *, organisations: list[Organisation]) -> None:
         super().__init__(data)
-        self.fields["organisation"].choices = [
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
             ("", "All your organisations"),
             *[(organisation.pk, organisation.name) for organisation in organisations],
         ]
@@ -82,7 +82,8 @@ class AuditFilterForm(forms.Form):
         self.helper.form_method = "get"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data, typed Optional by django-stubs
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date")

@@ -1,6 +1,6 @@
 """Forms for cases, the people connected to them, and share requests."""
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms
@@ -158,7 +158,7 @@ class ShareRequestForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["urgency"].choices = ShareRequest.URGENCIES
+        cast(forms.ChoiceField, self.fields["urgency"]).choices = ShareRequest.URGENCIES
         self.helper = form_helper(
             Field.radios("direction", legend_size=Size.SMALL),
             Field.text("counterpart_agency"),
@@ -173,7 +173,8 @@ class ShareRequestForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data, typed Optional by django-stubs
+        cleaned = self.cleaned_data
         received, due = cleaned.get("received_on"), cleaned.get("due_on")
         if received and due and due < received:
             self.add_error("due_on", "The due date must be on or after the date received")

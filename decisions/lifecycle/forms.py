@@ -1,7 +1,7 @@
 """Forms for what happens after a decision is submitted: verdicts, answers, sharing, follow-ups."""
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms
@@ -49,7 +49,8 @@ class VerdictForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data, typed Optional by django-stubs
+        cleaned = self.cleaned_data
         verdict, reasons = cleaned.get("verdict"), cleaned.get("reasons", "").strip()
         if verdict == Approval.Verdict.REJECTED and not reasons:
             self.add_error("reasons", "Give your reasons for rejecting the decision")
@@ -99,7 +100,8 @@ class FollowUpFields(forms.Form):
     def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.decision = decision
-        self.fields["owner"].queryset = follow_up_owners_for(decision.case)
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner.queryset = follow_up_owners_for(decision.case)
         for name in ("action", "owner", "due_on"):
             self.fields[name].required = self.follow_up_required
 
@@ -138,7 +140,8 @@ class OptionalFollowUp(FollowUpFields):
         self.fields["due_on"].label = "By when?"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data, typed Optional by django-stubs
+        cleaned = self.cleaned_data
         given = [name for name in ("action", "owner", "due_on") if cleaned.get(name)]
         if given and not cleaned.get("action"):
             self.add_error("action", "Say what needs to happen, or leave the follow-up blank")

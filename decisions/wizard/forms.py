@@ -5,7 +5,7 @@ share, recipients, checklist, lawful basis, advice, outcome) are the same for ev
 framework, and the engine's `must_record` says which of their fields are required.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Size
@@ -130,7 +130,8 @@ class ItemForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data, typed Optional by django-stubs
+        cleaned = self.cleaned_data
         if cleaned.get("description") and not cleaned.get("justification"):
             self.add_error("justification", "Say why this item is needed")
         if cleaned.get("justification") and not cleaned.get("description"):
@@ -194,7 +195,8 @@ class RecipientsForm(RecordForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data, typed Optional by django-stubs
+        cleaned = self.cleaned_data
         if cleaned.get("method") == "other" and not cleaned.get("method_detail"):
             self.add_error("method_detail", "Say how you will share it")
         return cleaned
@@ -235,7 +237,8 @@ class ProportionalityForm(RecordForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data, typed Optional by django-stubs
+        cleaned = self.cleaned_data
         ticked = set(cleaned.get("checks") or [])
         if self.fields["checks"].required and ticked and len(ticked) < len(CHECKLIST):
             if not cleaned.get("gaps"):
@@ -259,7 +262,7 @@ class LawfulBasisForm(RecordForm):
     )
 
     def setup(self) -> None:
-        self.fields["lawful_basis"].choices = [
+        cast(forms.ChoiceField, self.fields["lawful_basis"]).choices = [
             (basis["code"], basis["label"]) for basis in self.context.get("lawful_bases", [])
         ]
         self.helper = wizard_helper(
@@ -350,7 +353,8 @@ class OutcomeForm(RecordForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data, typed Optional by django-stubs
+        cleaned = self.cleaned_data
         outcome = cleaned.get("outcome")
         recommendation = self.context.get("recommendation")
         differs = outcome and recommendation not in (None, "act_now") and outcome != recommendation

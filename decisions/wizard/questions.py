@@ -1,6 +1,6 @@
 """The framework's questions as one-question forms, and the choice of framework."""
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms
@@ -53,7 +53,7 @@ class FrameworkForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["framework"].choices = catalogue.choices()
+        cast(forms.ChoiceField, self.fields["framework"]).choices = catalogue.choices()
         self.helper = wizard_helper(
             Field.radios("framework", legend_size=Size.LARGE, legend_tag="h1")
         )
