@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from decisions.cases.selectors import cases_for
@@ -22,7 +26,7 @@ class CaseScopedAdmin(SimpleHistoryAdmin):
 
     case_path = "case"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
         if self.case_path:
             return queryset.filter(**{f"{self.case_path}__in": cases_for(user_of(request))})
@@ -53,13 +57,13 @@ class ShareRequestAdmin(CaseScopedAdmin):
 class ReadOnlyAdminMixin:
     """Nobody adds, changes or deletes these rows in the admin, superusers included."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -71,7 +75,7 @@ class ReadOnlyLeadScopedAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     organisation_path = "organisation_id"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         leading = organisations_where(user_of(request), (Role.LEAD,))
         return super().get_queryset(request).filter(**{f"{self.organisation_path}__in": leading})
 
