@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -16,8 +17,19 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history import utils as history_utils
 
+from decisions.models import Case, FollowUp, Person, ShareRequest
+from isg.accounts.models import User
+
 BLANK = "(blank)"
 EDIT_WINDOW = datetime.timedelta(seconds=5)
+
+# The records with a django-simple-history `history` (HistoricalRecords on the model).
+Tracked = Case | Person | ShareRequest | FollowUp
+
+
+def changed_by(obj: Tracked, user: User) -> None:
+    """Name `user` as the author of the history row that `obj`'s next save writes."""
+    obj._history_user = user  # type: ignore[union-attr]  # read by simple-history on save
 
 
 @dataclass
@@ -35,7 +47,7 @@ class HistoryEvent:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _display(model_field: models.Field, value, users: dict) -> str:
+def _display(model_field: models.Field[Any, Any], value: Any, users: dict[Any, str]) -> str:
     if value is None or value == "":
         return BLANK
     if model_field.choices:
@@ -51,7 +63,7 @@ def _display(model_field: models.Field, value, users: dict) -> str:
     return str(value)
 
 
-def _names(pks: set) -> str:
+def _names(pks: set[str]) -> str:
     return ", ".join(sorted(pks)) if pks else "Nobody"
 
 
@@ -74,7 +86,7 @@ def _edits(records: list) -> list[list]:
     return groups
 
 
-def changes_of(obj: models.Model) -> list[HistoryEvent]:
+def changes_of(obj: Tracked) -> list[HistoryEvent]:
     """What changed on `obj`, oldest first: one event per saved change, with from and to."""
     records = list(obj.history.select_related("history_user").order_by("history_date", "pk"))
     if not records:
@@ -122,7 +134,8 @@ def changes_of(obj: models.Model) -> list[HistoryEvent]:
         event = HistoryEvent(group[0].history_date, who, created=False)
         delta = record.diff_against(previous, excluded_fields=m2m_names)
         for change in delta.changes:
-            model_field = model._meta.get_field(change.field)
+            # diff_against compares concrete fields only: never a relation's other side.
+            model_field = cast("models.Field[Any, Any]", model._meta.get_field(change.field))
             event.changes.append(
                 FieldChange(
                     str(model_field.verbose_name).capitalize(),

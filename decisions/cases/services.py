@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from decisions.audit.record import record
+from decisions.cases.history import changed_by
 from decisions.models import AuditEntry, Case, Person, ShareRequest
 from isg.accounts.models import Organisation, Role, User
 from isg.accounts.roles import has_role
@@ -55,7 +56,7 @@ def case_create(
     if not has_role(user, organisation, (Role.PRACTITIONER, Role.MANAGER)):
         raise PermissionDenied("Only practitioners and managers can open cases.")
     case = Case(organisation=organisation, reference=reference, summary=summary, created_by=user)
-    case._history_user = user
+    changed_by(case, user)
     case.save()
     team = set(assigned or [])
     if has_role(user, organisation, (Role.PRACTITIONER,)):
@@ -68,7 +69,7 @@ def case_create(
             relationship=Person.CHILD,
             date_of_birth=child_date_of_birth,
         )
-        child._history_user = user
+        changed_by(child, user)
         child.save()
     record(
         action=AuditEntry.Action.CASE_CREATED,
@@ -90,11 +91,11 @@ def case_update(
     case.reference = reference
     case.summary = summary
     case.is_closed = is_closed
-    case._history_user = user
+    changed_by(case, user)
     case.save()
     case.assigned.set(assigned)
     team_after = {member.get_username() for member in assigned}
-    changes = {
+    changes: dict[str, Any] = {
         name: {"from": getattr(before, name), "to": getattr(case, name)}
         for name in ("reference", "is_closed")
         if getattr(before, name) != getattr(case, name)
@@ -119,7 +120,7 @@ def case_update(
 @transaction.atomic
 def person_add(*, user: User, case: Case, **fields: Any) -> Person:
     person = Person(case=case, **fields)
-    person._history_user = user
+    changed_by(person, user)
     person.full_clean()
     person.save()
     record(
@@ -135,7 +136,7 @@ def person_add(*, user: User, case: Case, **fields: Any) -> Person:
 @transaction.atomic
 def share_request_open(*, user: User, case: Case, **fields: Any) -> ShareRequest:
     share_request = ShareRequest(case=case, opened_by=user, **fields)
-    share_request._history_user = user
+    changed_by(share_request, user)
     share_request.full_clean()
     share_request.save()
     record(

@@ -64,11 +64,12 @@ def verdict_given(approval: Approval) -> int:
     decision = approval.decision
     reference = decision.case.reference
     url = link(reverse("decision_detail", args=[decision.pk]))
-    what = {
+    verdict_words: dict[str, str] = {
         Approval.Verdict.APPROVED: "was approved",
         Approval.Verdict.REJECTED: "was rejected",
         Approval.Verdict.MORE_INFO: "needs more information from you",
-    }[approval.verdict]
+    }
+    what = verdict_words[approval.verdict]
     return _send(
         [decision.decided_by],
         f"ISG: your decision on case {reference} {what}",

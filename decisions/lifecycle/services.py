@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from decisions.audit.record import record, record_about_decision
+from decisions.cases.history import changed_by
 from decisions.cases.selectors import can_write_case
 from decisions.lifecycle import notify
 from decisions.lifecycle.selectors import (
@@ -69,11 +70,12 @@ def _lock(decision: Decision) -> Lifecycle:
 def _set_request_status(share_request: ShareRequest, status: str, user: User) -> None:
     if share_request.status != status:
         share_request.status = status
-        share_request._history_user = user
+        changed_by(share_request, user)
         share_request.save(update_fields=["status"])
 
 
-VERDICT_ACTIONS = {
+# Keyed by plain strings as well: a verdict arrives from the form as text.
+VERDICT_ACTIONS: dict[str, AuditEntry.Action] = {
     Approval.Verdict.APPROVED: AuditEntry.Action.APPROVED,
     Approval.Verdict.REJECTED: AuditEntry.Action.REJECTED,
     Approval.Verdict.MORE_INFO: AuditEntry.Action.MORE_INFO_REQUESTED,
@@ -206,25 +208,21 @@ def share_record(
     refusal = why_not_record(state, shared=shared)
     if refusal:
         raise NotNow(refusal)
-    record = ShareRecord(
-        decision=decision,
-        shared=shared,
-        recorded_by=user,
-        **(
-            {
-                "what_was_shared": what_was_shared.strip(),
-                "shared_with": shared_with.strip(),
-                "shared_on": shared_on,
-                "method": method,
-            }
-            if shared
-            else {
-                "not_shared_reasons": not_shared_reasons.strip(),
-                "requester_told": requester_told,
-                "requester_told_how": requester_told_how.strip(),
-            }
-        ),
+    outcome: dict[str, Any] = (
+        {
+            "what_was_shared": what_was_shared.strip(),
+            "shared_with": shared_with.strip(),
+            "shared_on": shared_on,
+            "method": method,
+        }
+        if shared
+        else {
+            "not_shared_reasons": not_shared_reasons.strip(),
+            "requester_told": requester_told,
+            "requester_told_how": requester_told_how.strip(),
+        }
     )
+    record = ShareRecord(decision=decision, shared=shared, recorded_by=user, **outcome)
     record.full_clean()
     record.save()
     _set_request_status(
@@ -267,7 +265,7 @@ def follow_up_add(
         due_on=due_on,
         created_by=user,
     )
-    follow_up._history_user = user
+    changed_by(follow_up, user)
     follow_up.full_clean()
     follow_up.save()
     # The action's wording stays in the follow-up (and its history), not in the permanent log.
@@ -296,7 +294,7 @@ def follow_up_done(*, user: User, follow_up: FollowUp) -> FollowUp:
         return follow_up
     follow_up.done_at = timezone.now()
     follow_up.done_by = user
-    follow_up._history_user = user
+    changed_by(follow_up, user)
     follow_up.save(update_fields=["done_at", "done_by"])
     record(
         action=AuditEntry.Action.FOLLOW_UP_DONE,

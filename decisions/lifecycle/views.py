@@ -153,7 +153,9 @@ def _record_page(request: HttpRequest, decision_id: UUID, *, shared: bool) -> Ht
     form_class = lf.SharedForm if shared else lf.NotSharedForm
     form = form_class(posted_data(request), decision=decision)
     if request.method == "POST" and form.is_valid():
-        fields = form.share_fields() if shared else form.not_shared_fields()
+        fields = (
+            form.share_fields() if isinstance(form, lf.SharedForm) else form.not_shared_fields()
+        )
         try:
             services.share_record(
                 decision=decision,
@@ -191,7 +193,9 @@ def follow_up_add(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     decision = selectors.get_decision_to_write(user_of(request), decision_id)
     form = lf.FollowUpForm(posted_data(request), decision=decision)
     if request.method == "POST" and form.is_valid():
-        services.follow_up_add(user=user_of(request), decision=decision, **form.follow_up())
+        follow_up = form.follow_up()
+        assert follow_up is not None  # FollowUpForm requires the action
+        services.follow_up_add(user=user_of(request), decision=decision, **follow_up)
         messages.success(request, "Follow-up added")
         return redirect(reverse("decision_detail", args=[decision.pk]) + "#follow-ups")
     return render(
