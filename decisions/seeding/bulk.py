@@ -3,7 +3,7 @@ django-simple-history would have written."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models
@@ -17,10 +17,10 @@ def bulk_create_keeping(
     model: type[models.Model], objs: list[Any], auto_now_field: str
 ) -> None:
     """bulk_create, keeping the given values of an auto_now field (it would say "now")."""
-    model_field = model._meta.get_field(auto_now_field)
+    model_field = cast(models.DateTimeField, model._meta.get_field(auto_now_field))
     model_field.auto_now = False
     try:
-        model.objects.bulk_create(objs, batch_size=BATCH)
+        model._default_manager.bulk_create(objs, batch_size=BATCH)
     finally:
         model_field.auto_now = True
 

@@ -306,7 +306,7 @@ def _decide(user: User, share_request: ShareRequest, spec: dict) -> None:
         fact = engine.question(state_for(draft).definition, step.slug)["fact"]
         wizard_services.draft_answer(draft=draft, fact=fact, value=spec["facts"][fact])
     for slug, raw in spec["steps"].items():
-        step = step_for_slug(slug)
-        assert step is not None, slug
-        wizard_services.draft_save_step(draft=draft, user=user, step=step, raw=raw)
+        record_step = step_for_slug(slug)
+        assert record_step is not None, slug
+        wizard_services.draft_save_step(draft=draft, user=user, step=record_step, raw=raw)
     wizard_services.decision_submit(draft=draft, user=user)

@@ -114,7 +114,7 @@ class Chain:
             yield entry
 
 
-def _setter(obj, *names) -> Callable[[datetime.datetime], None]:
+def _setter(obj: object, *names: str) -> Callable[[datetime.datetime], None]:
     def stamp(moment: datetime.datetime) -> None:
         for name in names:
             setattr(obj, name, moment)
@@ -140,6 +140,7 @@ def generate_chunk(
     people: list[Person] = []
     requests: list[ShareRequest] = []
     drafts: list[DecisionDraft] = []
+    decision_of: dict[uuid.UUID, Decision] = {}  # a submitted draft's decision, by draft id
     decisions: list[Decision] = []
     approvals: list[Approval] = []
     events: list[Event] = []
@@ -233,7 +234,11 @@ def generate_chunk(
             )
             requests.append(share_request)
 
-            def stamp_request(moment, share_request=share_request, rng=rng):
+            def stamp_request(
+                moment: datetime.datetime,
+                share_request: ShareRequest = share_request,
+                rng: random.Random = rng,
+            ) -> None:
                 share_request.created_at = moment
                 received = timezone.localdate(moment) - datetime.timedelta(days=rng.randrange(3))
                 share_request.received_on = received
@@ -286,7 +291,7 @@ def generate_chunk(
                 template.fields, draft=draft, share_request=share_request, user=opener
             )
             decisions.append(decision)
-            draft._decision = decision
+            decision_of[draft.pk] = decision
             events.append(
                 Event(
                     t,
@@ -342,10 +347,10 @@ def generate_chunk(
     events.sort(key=lambda event: event.order)
     audit_rows = list(chain.entries(events, *window))
     for draft in drafts:
-        decision = getattr(draft, "_decision", None)
-        if decision is not None:
-            draft.created_at = decision.decided_at - datetime.timedelta(minutes=20)
-            draft.updated_at = decision.decided_at
+        submitted = decision_of.get(draft.pk)
+        if submitted is not None:
+            draft.created_at = submitted.decided_at - datetime.timedelta(minutes=20)
+            draft.updated_at = submitted.decided_at
         else:
             draft.created_at = draft.updated_at = draft.share_request.created_at
     for person in people:

@@ -101,7 +101,7 @@ FALLBACK_FACTS = {
     "informing_increases_risk": False,
 }
 
-STEP_INPUT = {
+STEP_INPUT: dict[str, dict[str, str | list[str]]] = {
     "consent": {
         "consent_explanation": "Asking the carer would alert the alleged abuser.",
         "not_informed_reason": "Telling the carer could put the child at risk.",
