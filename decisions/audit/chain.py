@@ -50,6 +50,7 @@ import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -125,7 +126,7 @@ def audit_keys() -> list[AuditKey]:
 # --- Canonical form -----------------------------------------------------------
 
 
-def normalise_snapshot(value):
+def normalise_snapshot(value: object) -> Any:
     """A JSON value that survives a round trip through SQLite or PostgreSQL unchanged."""
     if value is None or isinstance(value, bool):
         return value
@@ -148,7 +149,7 @@ def normalise_snapshot(value):
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, dict):
-        normalised = {}
+        normalised: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"audit snapshot keys must be strings, not {key!r}")
@@ -161,7 +162,7 @@ def normalise_snapshot(value):
     raise TypeError(f"cannot store {type(value).__name__} in an audit snapshot")
 
 
-def _sort_key(value) -> str:
+def _sort_key(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 

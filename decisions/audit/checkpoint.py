@@ -273,10 +273,10 @@ def open_note(note: str | bytes, verifiers: Iterable[VerifierKey]) -> tuple[str,
     message = parsed.text.encode("utf-8")
     verified: list[Signature] = []
     for signature in parsed.signatures:
-        key = known.get((signature.name, signature.key_id))
-        if key is None:
+        trusted = known.get((signature.name, signature.key_id))
+        if trusted is None:
             continue
-        if not key.verify(message, signature.signature):
+        if not trusted.verify(message, signature.signature):
             raise NoteError(
                 f"invalid signature for key {signature.name}+{signature.key_id:08x}"
             )

@@ -6,6 +6,7 @@ The note format is `checkpoint` (C2SP signed notes); the tree `tree` and `merkle
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -241,11 +242,12 @@ def send_to_witnesses(
     """Hand the note to every configured witness; one failing does not stop the others."""
     targets: list[tuple[str, Callable[[], None]]] = []
     for directory in witness_dirs(extra_dirs):
-        targets.append((f"dir:{directory}", lambda d=directory: _to_directory(d, checkpoint)))
+        to_directory = functools.partial(_to_directory, directory, checkpoint)
+        targets.append((f"dir:{directory}", to_directory))
     for address in _setting_list("AUDIT_WITNESS_EMAILS"):
-        targets.append((f"email:{address}", lambda a=address: _to_email(a, checkpoint)))
+        targets.append((f"email:{address}", functools.partial(_to_email, address, checkpoint)))
     for url in _setting_list("AUDIT_WITNESS_URLS"):
-        targets.append((url, lambda u=url: _to_http(u, checkpoint)))
+        targets.append((url, functools.partial(_to_http, url, checkpoint)))
     deliveries = []
     for name, deliver in targets:
         try:

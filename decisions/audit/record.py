@@ -12,6 +12,7 @@ from django.utils import timezone
 from decisions.audit import tree
 from decisions.audit.chain import GENESIS_HASH, AuditKey, audit_keys, normalise_snapshot, seal
 from decisions.models import AuditEntry, Case
+from isg.accounts.models import User
 
 # Any constant will do, as long as nothing else in the database uses it: "ISG-AUDT" in ASCII.
 ADVISORY_LOCK_KEY = 0x4953472D41554454
@@ -121,12 +122,12 @@ def record_about_decision(
     )
 
 
-def record_view(user, obj: models.Model, case: Case) -> AuditEntry:
+def record_view(user: User, obj: models.Model, case: Case) -> AuditEntry:
     """Reading a decision record is itself recorded (the audit screens are not: see docs)."""
     return record(action=AuditEntry.Action.RECORD_VIEWED, actor=user, obj=obj, case=case)
 
 
-def primary_organisation_id(user) -> int | None:
+def primary_organisation_id(user: User) -> int | None:
     """The organisation a sign-in or sign-out is filed under: the user's first membership."""
     return (
         user.memberships.order_by("organisation_id")

@@ -7,10 +7,14 @@ import hmac as hmac_lib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 
 from decisions.audit import checkpoints
-from decisions.audit.chain import GENESIS_HASH, audit_keys, canonical_bytes
+from decisions.audit.chain import GENESIS_HASH, AuditKey, audit_keys, canonical_bytes
 from decisions.models import AuditEntry, AuditVerification
+from isg.accounts.models import User
 
 VERIFY_CHUNK_SIZE = 5000
 
@@ -80,6 +84,7 @@ def verify_chain(
         key_id: hmac_lib.new(key.secret, digestmod=hashlib.sha256) for key_id, key in keys.items()
     }
 
+    expected_prev: str | None
     if start == 1:
         expected_prev = GENESIS_HASH
     else:
@@ -133,7 +138,13 @@ def verify_chain(
     return VerificationResult(True, checked, start, up_to)
 
 
-def check_row(row, expected_sequence, expected_prev, keys, macs) -> tuple[int, str] | None:
+def check_row(
+    row: tuple[Any, ...],
+    expected_sequence: int,
+    expected_prev: str,
+    keys: dict[str, AuditKey],
+    macs: dict[str, hmac_lib.HMAC],
+) -> tuple[int, str] | None:
     """The first problem with one row of CHAIN_FIELDS, as (sequence, why), or None."""
     sequence = row[0]
     if sequence > expected_sequence:
@@ -169,7 +180,7 @@ def check_row(row, expected_sequence, expected_prev, keys, macs) -> tuple[int, s
 def verify_and_record(
     *,
     since: int | None = None,
-    checked_by=None,
+    checked_by: User | AnonymousUser | None = None,
     source: str = "verify_audit",
     progress: Callable[[int, int], None] | None = None,
     witness_dirs: Sequence[str | Path] = (),
@@ -183,7 +194,7 @@ def verify_and_record(
     if not check.ok:
         result.intact = False
     AuditVerification.objects.create(
-        checked_by=checked_by if getattr(checked_by, "is_authenticated", False) else None,
+        checked_by=checked_by if checked_by is not None and checked_by.is_authenticated else None,
         source=source,
         since_sequence=result.since_sequence,
         up_to_sequence=result.up_to_sequence,
