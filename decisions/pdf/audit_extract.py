@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from decisions.models import AuditEntry
@@ -11,12 +12,13 @@ from decisions.pdf import AUDIT_EXTRACT_LIMIT
 from decisions.pdf.fetcher import render_pdf
 from decisions.pdf.redaction import Redactor
 from decisions.pdf.values import display, entry_rows
+from isg.accounts.models import User
 
 
 def audit_extract_context(
-    entries,
+    entries: QuerySet[AuditEntry],
     *,
-    user,
+    user: User,
     filters: list[tuple[str, str]],
     copy_entry: AuditEntry | None = None,
     limit: int | None = None,
@@ -39,5 +41,5 @@ def audit_extract_context(
     }
 
 
-def render_audit_extract(entries, **kwargs) -> bytes:
+def render_audit_extract(entries: QuerySet[AuditEntry], **kwargs: Any) -> bytes:
     return render_pdf("pdf/audit_extract.html", audit_extract_context(entries, **kwargs))

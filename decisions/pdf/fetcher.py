@@ -63,10 +63,10 @@ class StaticFilesFetcher(URLFetcher):
     out and rendering goes on.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
 
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         path = static_file_for(url)
         content_type = ALLOWED_TYPES[path.suffix.lower()]
         if content_type == "text/css":

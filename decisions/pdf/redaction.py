@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from decisions.models import Person
+from decisions.models import Case, Person
 
 
 class Redactor:
@@ -45,7 +45,7 @@ class Redactor:
             )
 
     @classmethod
-    def for_case(cls, case, *, active: bool = True) -> Redactor:
+    def for_case(cls, case: Case, *, active: bool = True) -> Redactor:
         return cls(case.people.filter(protect_identity=True), active=active)
 
     def _label(self, match: re.Match) -> str:

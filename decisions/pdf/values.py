@@ -28,7 +28,7 @@ def display(value: Any) -> str:
     return str(value)
 
 
-def entry_rows(entries: Iterable[AuditEntry], redact: Redactor) -> list[dict[str, str]]:
+def entry_rows(entries: Iterable[AuditEntry], redact: Redactor) -> list[dict[str, str | int]]:
     return [
         {
             "sequence": entry.sequence,
