@@ -10,6 +10,7 @@ from django.db import transaction
 
 from decisions.audit import checkpoints
 from decisions.audit.record import record, record_about_decision
+from decisions.cases.history import changed_by
 from decisions.lifecycle import notify
 from decisions.models import AuditEntry, Decision, DecisionDraft, ShareRequest
 from decisions.wizard.state import State, cleaned_answers, prune_facts, state_for
@@ -63,7 +64,7 @@ def draft_start(
         draft.save()
     if share_request.status == ShareRequest.Status.OPEN:
         share_request.status = ShareRequest.Status.IN_PROGRESS
-        share_request._history_user = user
+        changed_by(share_request, user)
         share_request.save(update_fields=["status"])
     return draft
 
@@ -198,19 +199,20 @@ def decision_submit(*, draft: DecisionDraft, user: User) -> Decision:
     )
     decision.save()
     share_request.status = status_after(decision)
-    share_request._history_user = user
+    changed_by(share_request, user)
     share_request.save(update_fields=["status"])
     record_about_decision(
         AuditEntry.Action.DECISION_SUBMITTED, decision, user, submitted_snapshot(decision)
     )
-    if decision.supersedes_id is not None:
+    superseded = decision.supersedes
+    if superseded is not None:
         record(
             action=AuditEntry.Action.RECONSIDERED,
             actor=user,
             organisation=decision.organisation,
-            obj=decision.supersedes,
+            obj=superseded,
             case=decision.case,
-            outcome=decision.supersedes.outcome,
+            outcome=superseded.outcome,
             snapshot={
                 "decision": str(decision.supersedes_id),
                 "superseded_by": str(decision.pk),
