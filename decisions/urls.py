@@ -16,4 +16,9 @@ urlpatterns = [
     *wizard_urls,
     *lifecycle_urls,
     path("decisions/<uuid:decision_id>/pdf/", pdf_views.decision_pdf, name="decision_pdf"),
+    path(
+        "decisions/<uuid:decision_id>/proof.json",
+        pdf_views.decision_proof,
+        name="decision_proof",
+    ),
 ]

@@ -51,6 +51,26 @@ def _audit_entry(w):
     return audit_log.record(action=AuditEntry.Action.CASE_UPDATED, case=w.case)
 
 
+def _submitted(w):
+    """world.decision with its decision_submitted entry, in a signed checkpoint."""
+    from decisions.audit import checkpoints
+    from decisions.audit import record as audit_log
+    from decisions.models import AuditEntry
+
+    audit_log.record_about_decision(
+        AuditEntry.Action.DECISION_SUBMITTED, w.decision, w.users["practitioner"], {}
+    )
+    checkpoints.make_checkpoint()
+    return w.decision
+
+
+def _verify_run(w):
+    """A verify-now run started by the organisation's lead."""
+    from decisions.audit import live
+
+    return live.start(w.users["lead"])
+
+
 def _verdict(w, verdict="approved", reasons=""):
     """world.decision (the practitioner's, needing approval) after the manager's verdict."""
     from decisions.lifecycle import services as lifecycle_services
@@ -123,6 +143,11 @@ MATRIX = {
         lambda w: reverse("decision_pdf", args=[w.decision.pk]) + "?unredacted=1",
         expect(404, lead=200),
     ),
+    # The proof that the decision is in the signed log (JSON): the lead's, as that copy is.
+    "decision_proof": (
+        lambda w: reverse("decision_proof", args=[_submitted(w).pk]),
+        expect(404, lead=200),
+    ),
     "decision_submitted": (
         decision_url("decision_submitted"),
         expect(404, practitioner=200, manager=200, lead=200),
@@ -143,6 +168,15 @@ MATRIX = {
     "audit_export_pdf": (
         lambda w: reverse("audit_export_pdf"),
         expect(404, lead=200, admin=200, other_lead=200, other_admin=200),
+    ),
+    # Verify now: POST only (a GET says so to those who may); a run is its starter's only.
+    "audit_verify_start": (
+        lambda w: reverse("audit_verify_start"),
+        expect(404, lead=405, admin=405, other_lead=405, other_admin=405),
+    ),
+    "audit_verify_run": (
+        lambda w: reverse("audit_verify_run", args=[_verify_run(w).pk]),
+        expect(404, lead=200),
     ),
     # After submit (decisions/lifecycle_views.py). world.decision is the practitioner's and
     # needs approval: only the organisation's managers see the queue and give verdicts; case
@@ -247,6 +281,7 @@ def test_other_organisations_never_get_in_to_object_urls():
             "audit_list",  # each lead's own organisation's log
             "audit_export",
             "audit_export_pdf",
+            "audit_verify_start",  # the whole log is one chain: any lead may check it
             "approval_queue",  # each manager's own organisation's queue
         ) or name.startswith(("guidance:", "admin:guidance_")):  # not organisation-specific
             continue

@@ -54,9 +54,13 @@ def stored_size() -> int:
 
 
 def _store(created: Sequence[tuple[NodeId, bytes]]) -> None:
+    """Insert new nodes. A node already there is left as it was: that happens only when
+    entries were deleted behind the application's back, and then the stale node is evidence
+    (checkpoints are refused and verify_audit fails) while the log stays writable."""
     AuditTreeNode.objects.bulk_create(
         [AuditTreeNode(level=level, index=index, hash=value) for (level, index), value in created],
         batch_size=2000,
+        ignore_conflicts=True,
     )
 
 

@@ -1,16 +1,22 @@
-"""The safeguarding lead's review of the audit log: list, entry, CSV export."""
+"""The safeguarding lead's review of the audit log: list, entry, CSV export, verify now."""
 
 import csv
 import json
 from collections.abc import Iterator
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
 
-from decisions.audit import review, selectors
+from decisions.audit import checkpoints, live, review, selectors
 from decisions.audit.verify import last_verification
 from decisions.cases import selectors as case_selectors
-from decisions.models import AuditEntry
+from decisions.models import AuditCheckpoint, AuditEntry, AuditVerifyRun
 from isg.accounts.roles import user_of
 from isg.accounts.security import recent_auth_required
 from isg.ui.formatting import file_stamp
@@ -62,8 +68,38 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "older": page[-1].sequence if has_older else None,
             "newer": page[0].sequence if has_newer and page else None,
             "verification": last_verification(),
+            "public_key": checkpoints.verifiers()[0],
+            "checkpoint": AuditCheckpoint.objects.order_by("-tree_size").first(),
         },
     )
+
+
+def _may_verify(request: HttpRequest) -> None:
+    """Whoever may review an organisation's log may check the whole log: it is one chain."""
+    if not selectors.audit_organisations_for(user_of(request)):
+        raise Http404("No audit log here")
+
+
+def audit_verify_start(request: HttpRequest) -> HttpResponse:
+    """Verify now: start a check of the whole log, chain and checkpoints, in bounded steps."""
+    _may_verify(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    run = live.start(user_of(request))
+    return redirect("audit_verify_run", run_id=run.pk)
+
+
+def audit_verify_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A run's progress: each visit checks one bounded step; the page refreshes itself (an
+    HTTP Refresh header, no script) until the run is finished."""
+    _may_verify(request)
+    if not AuditVerifyRun.objects.filter(pk=run_id, started_by=user_of(request)).exists():
+        raise Http404("No such check")  # a run is its starter's: it names them
+    run = live.step(run_id)
+    response = render(request, "decisions/audit/verify_run.html", {"run": run})
+    if run.finished_at is None:
+        response["Refresh"] = "1"
+    return response
 
 
 def audit_detail(request: HttpRequest, sequence: int) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from decisions.audit import checkpoints
 from decisions.models import AuditEntry, Decision
 from decisions.pdf.fetcher import render_pdf
 from decisions.pdf.redaction import Redactor
@@ -20,6 +21,8 @@ from decisions.wizard.state import step_title
 from decisions.wizard.summary import facts_as_rows, record_sections
 from guidance import catalogue, engine
 from guidance.vocabulary import recommendation_label
+from isg.accounts.models import Role
+from isg.accounts.roles import has_role
 
 DECISION_AUDIT_LIMIT = 500  # audit entries printed with one decision record
 # What happens after a decision (approvals work, #5): model, section title, fields left out
@@ -110,8 +113,17 @@ def _reconsideration_chain(decision: Decision) -> list[Decision]:
     return chain if len(chain) > 1 else []
 
 
-def decision_audit_entries(decision: Decision, *, related_ids: Iterable[str] = (), before=None):
-    """The audit entries about this decision: its own, and its case's entries that name it."""
+# Who read or downloaded the record: its own trail, printed for the organisation's leads only.
+TRAIL_ACTIONS = (AuditEntry.Action.RECORD_VIEWED, AuditEntry.Action.PDF_DOWNLOADED)
+
+
+def decision_audit_entries(
+    decision: Decision, *, related_ids: Iterable[str] = (), before=None, with_trail: bool = True
+):
+    """The audit entries about this decision: its own, and its case's entries that name it.
+
+    Without `with_trail`, not the record's own trail (who viewed or downloaded it).
+    """
     ids = [str(decision.pk), *related_ids]
     entries = AuditEntry.objects.filter(
         Q(object_type="Decision", object_id=str(decision.pk))
@@ -120,6 +132,8 @@ def decision_audit_entries(decision: Decision, *, related_ids: Iterable[str] = (
     )
     if before is not None:
         entries = entries.filter(sequence__lt=before)
+    if not with_trail:
+        entries = entries.exclude(action__in=TRAIL_ACTIONS)
     return entries.select_related("actor", "case").order_by("sequence")
 
 
@@ -138,11 +152,13 @@ def decision_record_context(
 
     later = later_records(decision)
     related_ids = [str(obj.pk) for group in later for obj in group["objects"]]
+    reader_is_lead = has_role(user, decision.organisation_id, (Role.LEAD,))
     entries = list(
         decision_audit_entries(
             decision,
             related_ids=related_ids,
             before=copy_entry.sequence if copy_entry else None,
+            with_trail=reader_is_lead,
         )[: DECISION_AUDIT_LIMIT + 1]
     )
 
@@ -233,6 +249,36 @@ def decision_record_context(
         "this_object": f"Decision {decision.pk}",
         "entries_truncated": len(entries) > DECISION_AUDIT_LIMIT,
         "entries_limit": DECISION_AUDIT_LIMIT,
+        "trail_shown": reader_is_lead,
+        "proof": submission_proof(decision),
+    }
+
+
+def submission_proof(decision: Decision) -> dict[str, Any] | None:
+    """What the PDF prints of the inclusion proof of the decision's `decision_submitted` entry:
+    the entry, the signed checkpoint that covers it and how to check it (docs/audit.md)."""
+    entry = (
+        AuditEntry.objects.filter(
+            action=AuditEntry.Action.DECISION_SUBMITTED,
+            object_type="Decision",
+            object_id=str(decision.pk),
+        )
+        .order_by("sequence")
+        .first()
+    )
+    if entry is None:
+        return None
+    key = checkpoints.verifiers()[0].to_string()
+    document = checkpoints.proof_for(entry, make=False)
+    if document is None:
+        return {"sequence": entry.sequence, "entry_hash": entry.entry_hash, "public_key": key}
+    return {
+        "sequence": entry.sequence,
+        "entry_hash": entry.entry_hash,
+        "tree_size": document["tree_size"],
+        "root_hash": document["root_hash"],
+        "path_length": len(document["audit_path"]),
+        "public_key": key,
     }
 
 

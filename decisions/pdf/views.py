@@ -6,16 +6,19 @@ carries the number of that entry on every page:
 - the decision record: whoever may read the decision (selectors.get_decision_for), 404 for
   anyone else. ``?unredacted=1`` (protected names printed) is for the organisation's
   safeguarding lead only; anyone else asking for it gets 404, as if there were no such copy.
+- the inclusion proof of the decision's ``decision_submitted`` entry, as JSON
+  (``audit_proof``'s document): for the organisation's safeguarding lead only, 404 otherwise.
 - the audit extract: the lead's filtered audit view, with exactly the filters and scoping of
   the CSV export (decisions.audit.review), newest first, capped at AUDIT_EXTRACT_LIMIT.
 """
 
+import json
 import re
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from decisions.audit import review
+from decisions.audit import checkpoints, review
 from decisions.audit import views as audit_views
 from decisions.audit.record import record
 from decisions.lifecycle.selectors import get_decision_for, may_unredact
@@ -60,6 +63,32 @@ def decision_pdf(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     return _pdf_response(
         content, f"decision-{_safe_name(decision.case.reference)}-{file_stamp()}{kind}.pdf"
     )
+
+
+def decision_proof(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    """The proof that the decision's submission is in the signed log, for outsiders to check
+    with verify_proof or by hand (docs/audit.md). The lead's, as an unredacted copy is."""
+    decision = get_decision_for(user_of(request), decision_id)
+    if not may_unredact(user_of(request), decision):
+        raise Http404("No such proof")
+    entry = (
+        AuditEntry.objects.filter(
+            action=AuditEntry.Action.DECISION_SUBMITTED,
+            object_type="Decision",
+            object_id=str(decision.pk),
+        )
+        .order_by("sequence")
+        .first()
+    )
+    document = checkpoints.proof_for(entry) if entry is not None else None
+    if document is None:
+        raise Http404("No proof yet")
+    response = HttpResponse(
+        json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    name = f"audit-proof-{_safe_name(decision.case.reference)}-{entry.sequence}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @recent_auth_required  # as for the CSV export: a password typed in the last 15 minutes

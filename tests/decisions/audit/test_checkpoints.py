@@ -308,3 +308,14 @@ def test_a_failing_checkpoint_never_fails_the_submission(
     assert decision.pk is not None
     assert not AuditCheckpoint.objects.exists()
     assert "audit checkpoint after decision_submitted failed" in caplog.text
+
+
+def test_after_a_truncation_the_log_stays_writable_but_cannot_be_checkpointed(world):
+    build_chain(world, 6)
+    assert checkpoint_command()[0] == 0
+    drop_triggers()
+    sql("DELETE FROM decisions_auditentry WHERE sequence > 3")
+    sql("DELETE FROM decisions_auditcheckpoint")
+    build_chain(world, 4)  # safeguarding work goes on: record() does not fail
+    code, message = checkpoint_command()
+    assert code == 1 and "do not give the stored tree's root" in message
