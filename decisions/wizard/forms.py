@@ -161,7 +161,11 @@ class BaseItemFormSet(forms.BaseFormSet):
         ]
 
 
-ItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=1, max_num=50)
+# formset_factory builds a subclass of `formset`; django-stubs types it as the plain base.
+ItemFormSet = cast(
+    type[BaseItemFormSet],
+    forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=1, max_num=50),
+)
 
 class RecipientsForm(RecordForm):
     record_fields = {"recipients": "recipients", "method": "method"}

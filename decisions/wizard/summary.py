@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -121,10 +121,11 @@ def record_sections(definition: dict[str, Any], answers: dict[str, Any]) -> list
             ]
             sections.append({"title": "What to share", "rows": rows or [("Items", "None")]})
             continue
+        # Every record step but "items" (shown above) has a RecordForm.
         form = (
             wf.DangerForm()
             if step == DANGER.slug
-            else RECORD_STEP_BY_SLUG[step].form_class(
+            else cast(type[wf.RecordForm], RECORD_STEP_BY_SLUG[step].form_class)(
                 context={"lawful_bases": definition.get("lawful_bases", [])}
             )
         )
