@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac as hmac_lib
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,20 +19,21 @@ from decisions.audit import checkpoints, merkle
 from decisions.audit.chain import GENESIS_HASH, audit_keys
 from decisions.audit.verify import CHAIN_FIELDS, check_row
 from decisions.models import AuditEntry, AuditVerification, AuditVerifyRun
+from isg.accounts.models import User
 
 STEP_ENTRIES = 20_000
 """About a quarter of a second's work on this machine: a page request stays quick."""
 
 
-def start(user: object) -> AuditVerifyRun:
+def start(user: User | AnonymousUser | None) -> AuditVerifyRun:
     """A new run over the log as it is now, with every checkpoint it must match."""
     found, problems = checkpoints.collect_checkpoints()
     up_to = AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first()
-    targets = {}
+    targets: dict[str, list[list[str]]] = {}
     for item in found:
         targets.setdefault(str(item.size), []).append([item.source, item.root.hex()])
     return AuditVerifyRun.objects.create(
-        started_by=user if getattr(user, "is_authenticated", False) else None,
+        started_by=user if user is not None and user.is_authenticated else None,
         up_to_sequence=up_to or 0,
         prev_hash=GENESIS_HASH,
         checkpoints=targets,

@@ -11,6 +11,7 @@ from django.http import (
     HttpResponseNotAllowed,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from decisions.audit import checkpoints, live, review, selectors
@@ -130,7 +131,7 @@ def audit_detail(request: HttpRequest, sequence: int) -> HttpResponse:
 
 
 @recent_auth_required  # exporting the log needs a password typed in the last 15 minutes
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     """The filtered entries as CSV, streamed; the export itself is recorded first.
 
     Only entries older than the export's own entry are included, so the file is a

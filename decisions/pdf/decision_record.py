@@ -9,7 +9,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from decisions.audit import checkpoints
@@ -21,7 +21,7 @@ from decisions.wizard.state import step_title
 from decisions.wizard.summary import facts_as_rows, record_sections
 from guidance import catalogue, engine
 from guidance.vocabulary import recommendation_label
-from isg.accounts.models import Role
+from isg.accounts.models import Role, User
 from isg.accounts.roles import has_role
 
 DECISION_AUDIT_LIMIT = 500  # audit entries printed with one decision record
@@ -118,8 +118,12 @@ TRAIL_ACTIONS = (AuditEntry.Action.RECORD_VIEWED, AuditEntry.Action.PDF_DOWNLOAD
 
 
 def decision_audit_entries(
-    decision: Decision, *, related_ids: Iterable[str] = (), before=None, with_trail: bool = True
-):
+    decision: Decision,
+    *,
+    related_ids: Iterable[str] = (),
+    before: int | None = None,
+    with_trail: bool = True,
+) -> QuerySet[AuditEntry]:
     """The audit entries about this decision: its own, and its case's entries that name it.
 
     Without `with_trail`, not the record's own trail (who viewed or downloaded it).
@@ -140,7 +144,7 @@ def decision_audit_entries(
 def decision_record_context(
     decision: Decision,
     *,
-    user,
+    user: User,
     redacted: bool = True,
     copy_entry: AuditEntry | None = None,
     generated_at: datetime.datetime | None = None,

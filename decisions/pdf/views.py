@@ -81,7 +81,7 @@ def decision_proof(request: HttpRequest, decision_id: UUID) -> HttpResponse:
         .first()
     )
     document = checkpoints.proof_for(entry) if entry is not None else None
-    if document is None:
+    if entry is None or document is None:
         raise Http404("No proof yet")
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"

@@ -13,11 +13,12 @@ import datetime
 import functools
 import time
 from collections.abc import Callable
-from typing import Any, overload
+from typing import Any, TypeVar, cast, overload
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -60,29 +61,29 @@ def seconds_since_password(request: HttpRequest) -> float | None:
     return time.time() - entered
 
 
-ViewFunction = Callable[..., HttpResponse]
+# A view; the decorated view keeps its signature (functools.wraps) and its response type (a
+# redirect to confirm the password is an HttpResponse too).
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 @overload
-def recent_auth_required(
-    view: ViewFunction, *, max_age: datetime.timedelta | None = None
-) -> ViewFunction: ...
+def recent_auth_required(view: View, *, max_age: datetime.timedelta | None = None) -> View: ...
 @overload
 def recent_auth_required(
     view: None = None, *, max_age: datetime.timedelta | None = None
-) -> Callable[[ViewFunction], ViewFunction]: ...
+) -> Callable[[View], View]: ...
 def recent_auth_required(
-    view: ViewFunction | None = None, *, max_age: datetime.timedelta | None = None
-) -> ViewFunction | Callable[[ViewFunction], ViewFunction]:
+    view: View | None = None, *, max_age: datetime.timedelta | None = None
+) -> View | Callable[[View], View]:
     """Ask for the password again unless it was typed within `max_age`.
 
     `max_age` defaults to settings.RECENT_AUTH_MINUTES (15). Usable bare
     (`@recent_auth_required`) or with arguments (`@recent_auth_required(max_age=...)`).
     """
 
-    def decorator(view_func: ViewFunction) -> ViewFunction:
+    def decorator(view_func: View) -> View:
         @functools.wraps(view_func)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             limit = max_age or datetime.timedelta(minutes=settings.RECENT_AUTH_MINUTES)
             elapsed = seconds_since_password(request)
             if request.user.is_authenticated and (
@@ -93,7 +94,7 @@ def recent_auth_required(
             return view_func(request, *args, **kwargs)
 
         wrapped.recent_auth_required = True  # type: ignore[attr-defined]  # marks the guarded view
-        return wrapped
+        return cast(View, wrapped)
 
     return decorator(view) if view is not None else decorator
 
