@@ -154,7 +154,7 @@ def recommendation_label(recommendation: str, *, requires_approval: bool = False
 
 def answer_values(kind: engine.FactType) -> list[object]:
     """Every answer a fact of this kind can take, in the order questions offer them."""
-    return [True, False] if kind is bool else list(kind)  # type: ignore[arg-type]
+    return list(kind) if isinstance(kind, tuple) else [True, False]  # else bool
 
 
 def answer_key(value: object) -> str:

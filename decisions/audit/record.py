@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from decisions.audit import tree
 from decisions.audit.chain import GENESIS_HASH, AuditKey, audit_keys, normalise_snapshot, seal
-from decisions.models import AuditEntry, Case
+from decisions.models import AuditEntry, Case, Decision
 from isg.accounts.models import User
 
 # Any constant will do, as long as nothing else in the database uses it: "ISG-AUDT" in ASCII.
@@ -109,15 +109,15 @@ def record(*, action: str, **fields: Any) -> AuditEntry:
 
 
 def record_about_decision(
-    action: str, decision: models.Model, user: Any, snapshot: dict[str, Any]
+    action: str, decision: Decision, user: User, snapshot: dict[str, Any]
 ) -> AuditEntry:
     """The entry for something that happened to a decision, naming it in the snapshot."""
     return record(
         action=action,
         actor=user,
         obj=decision,
-        case=decision.case,  # type: ignore[attr-defined]
-        outcome=decision.outcome,  # type: ignore[attr-defined]
+        case=decision.case,
+        outcome=decision.outcome,
         snapshot={"decision": str(decision.pk), **snapshot},
     )
 
