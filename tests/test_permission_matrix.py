@@ -220,6 +220,11 @@ MATRIX = {
         expect(302, practitioner=200, unassigned=200, other_practitioner=200),
     ),
     "two_factor_recovery_codes": (lambda w: reverse("two_factor_recovery_codes"), expect(302)),
+    # Only with two-factor set up: practitioners here have none and are sent back to security.
+    "two_factor_new_codes": (
+        lambda w: reverse("two_factor_new_codes"),
+        expect(200, anonymous=302, practitioner=302, unassigned=302, other_practitioner=302),
+    ),
     "two_factor_verify": (lambda w: reverse("two_factor_verify"), expect(302)),
     "confirm_password": (lambda w: reverse("confirm_password"), expect(200)),
     # Guidance is not organisation-specific: every signed-in role reads it.
@@ -295,6 +300,7 @@ ACCOUNT_PAGES = {
     "account_security",
     "two_factor_setup",
     "two_factor_recovery_codes",
+    "two_factor_new_codes",
     "two_factor_verify",
     "confirm_password",
 }

@@ -1,14 +1,23 @@
-"""Sign-ins, sign-outs, failed sign-ins and lockouts go into the audit log (connected in
-decisions/apps.py)."""
+"""Sign-ins, sign-outs, failed sign-ins, lockouts and changes to two-factor go into the audit
+log (connected in decisions/apps.py).
+
+A failed sign-in or lockout for a username that exists is filed under that user's first
+organisation, so that its safeguarding lead sees it; a name that matches nobody stays with
+no organisation.
+"""
 
 from typing import Any
 
 from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from decisions.audit.record import ACTOR_LABEL_MAX, primary_organisation_id, record
 from decisions.models import AuditEntry
+from isg.accounts import signals as account_signals
 
 
 @receiver(user_logged_in, dispatch_uid="audit_signed_in")
@@ -39,7 +48,7 @@ def sign_in_failed(sender: Any, credentials: dict, request: Any = None, **kwargs
         action=AuditEntry.Action.SIGN_IN_FAILED,
         actor=None,
         actor_label=attempted[: ACTOR_LABEL_MAX],
-        organisation=None,
+        organisation=_organisation_of_username(attempted),
     )
 
 
@@ -52,6 +61,57 @@ def locked_out(
         action=AuditEntry.Action.LOCKED_OUT,
         actor=None,
         actor_label=str(username or "")[:ACTOR_LABEL_MAX],
-        organisation=None,
+        organisation=_organisation_of_username(str(username or "")),
         snapshot={"ip_address": str(ip_address or ""), "username": str(username or "")[:150]},
+    )
+
+
+def _organisation_of_username(username: str) -> int | None:
+    """The organisation whose lead should hear of a failure for this name, if it is a user's."""
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username__iexact=username).first()
+    return primary_organisation_id(user) if user is not None else None
+
+
+@receiver(account_signals.two_factor_enabled, dispatch_uid="audit_two_factor_enabled")
+def two_factor_enabled(sender: Any, user: Any, **kwargs: Any) -> None:
+    record(
+        action=AuditEntry.Action.TWO_FACTOR_ENABLED,
+        actor=user,
+        organisation=primary_organisation_id(user),
+        obj_type="User",
+        obj_id=str(user.pk),
+        snapshot={"device": "authenticator app"},
+    )
+
+
+@receiver(account_signals.recovery_codes_generated, dispatch_uid="audit_recovery_codes")
+def recovery_codes_generated(sender: Any, user: Any, **kwargs: Any) -> None:
+    record(
+        action=AuditEntry.Action.RECOVERY_CODES_GENERATED,
+        actor=user,
+        organisation=primary_organisation_id(user),
+        obj_type="User",
+        obj_id=str(user.pk),
+    )
+
+
+@receiver(post_delete, sender=TOTPDevice, dispatch_uid="audit_two_factor_reset")
+def two_factor_reset(sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
+    """An authenticator removed (an administrator's reset, in the admin or the shell).
+
+    Who removed it is not known to a model signal; the entry names whose it was.
+    """
+    if not instance.confirmed:
+        return  # an abandoned set-up, not a reset
+    user = instance.user
+    record(
+        action=AuditEntry.Action.TWO_FACTOR_RESET,
+        actor=None,
+        actor_label="",
+        organisation=primary_organisation_id(user),
+        obj_type="User",
+        obj_id=str(user.pk),
+        snapshot={"user": user.get_username(), "device": "authenticator app"},
     )

@@ -4,11 +4,16 @@ decisions/audit/receivers.py."""
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
 from isg.accounts import security
 from isg.accounts.models import User
+
+# Sent by the two-factor pages (views.py), with `user`; the audit log records them
+# (decisions/audit/receivers.py), since accounts may not import the audit log itself.
+two_factor_enabled = Signal()
+recovery_codes_generated = Signal()
 
 
 @receiver(user_logged_in, dispatch_uid="isg_session_times")

@@ -10,6 +10,11 @@ urlpatterns = [
         views.two_factor_recovery_codes,
         name="two_factor_recovery_codes",
     ),
+    path(
+        "two-factor/new-recovery-codes/",
+        views.two_factor_new_codes,
+        name="two_factor_new_codes",
+    ),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("confirm-password/", views.confirm_password, name="confirm_password"),
 ]

@@ -29,7 +29,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from isg.accounts import security
+from isg.accounts import security, signals
 from isg.accounts.forms import ConfirmPasswordForm, TokenForm
 from isg.accounts.middleware import DATABASE_ERRORS, service_unavailable
 from isg.accounts.models import User
@@ -115,6 +115,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
                 TOTPDevice.objects.filter(user=user_of(request), confirmed=False).delete()
                 codes = _new_recovery_codes(user_of(request))
+                signals.two_factor_enabled.send(sender=TOTPDevice, user=user_of(request))
             otp_login(request, device)
             request.session.cycle_key()
             request.session[RECOVERY_CODES_SESSION_KEY] = codes
@@ -148,6 +149,35 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
         "accounts/recovery_codes.html",
         {"codes": codes, "next": _next_url(request)},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_new_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes, after the password is typed again; the old ones stop working.
+
+    The password is asked for here and now, whatever was typed before: whoever finds a
+    signed-in session unattended must not be able to take the account's way back in.
+    """
+    if not security.has_two_factor_device(user_of(request)):
+        return redirect("account_security")
+    form = ConfirmPasswordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        # Through authenticate(), so that django-axes counts failures here as well.
+        user = authenticate(
+            request,
+            username=user_of(request).get_username(),
+            password=form.cleaned_data["password"],
+        )
+        if user is not None and user.pk == user_of(request).pk:
+            security.mark_password_entered(request)
+            with transaction.atomic():
+                codes = _new_recovery_codes(user_of(request))
+                signals.recovery_codes_generated.send(sender=StaticDevice, user=user_of(request))
+            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            query = urlencode({"next": reverse("account_security")})
+            return redirect(f"{reverse('two_factor_recovery_codes')}?{query}")
+        form.add_error("password", "The password is not right")
+    return render(request, "accounts/new_recovery_codes.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -303,10 +303,11 @@ def test_sign_in_failed_writes_one_entry_with_the_name_tried(world, client):
     before = _last_sequence()
     client.post(reverse("login"), {"username": "lead", "password": "wrong"})
     entry = _only_new_entry(before)
+    # Filed under the user's organisation, so that its lead sees it (issue 15).
     assert (entry.action, entry.actor, entry.organisation, entry.actor_label) == (
         Action.SIGN_IN_FAILED,
         None,
-        None,
+        world.org,
         "lead",
     )
     assert "wrong" not in json.dumps(entry.snapshot)
