@@ -12,15 +12,22 @@ from guidance import catalogue, engine
 BOOL_VALUES = {"true": True, "false": False}
 
 
+class AnswerForm(forms.Form):
+    """A one-question form; `fact_value()` is the answer as the engine's fact value."""
+
+    def fact_value(self) -> object:
+        raise NotImplementedError
+
+
 def question_form(
     question: dict[str, Any],
     kind: engine.FactType,
     data: MultiValueDict | None = None,
     initial: dict[str, Any] | None = None,
-) -> forms.Form:
+) -> AnswerForm:
     """A one-question form for a framework question; the question is the page's h1."""
 
-    class QuestionForm(forms.Form):
+    class QuestionForm(AnswerForm):
         answer = forms.ChoiceField(
             label=question["text"],
             help_text=question.get("hint", ""),
