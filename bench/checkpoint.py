@@ -1,11 +1,18 @@
 """What the audit log's Merkle tree costs at 1.2 million entries (decisions/audit/merkle.py).
 
     .venv/bin/python bench/checkpoint.py [--entries N] [--per-hour H] [--repeats R]
+    .venv/bin/python bench/checkpoint.py --db [...]      # the same against a database
 
-Pure Python, no database: the leaves are generated (SHA-256 of a counter, standing in for the
-entries' ``entry_hash``), because writing 1.2 million real audit entries through ``record()``
-takes far longer than what is being measured. The tree keeps every perfect subtree's root, as
-the database does, so the operations below touch the same nodes the database queries fetch.
+Without ``--db``: pure Python, no database. The leaves are generated (SHA-256 of a counter,
+standing in for the entries' ``entry_hash``), because writing 1.2 million real audit entries
+through ``record()`` takes far longer than what is being measured. The tree keeps every perfect
+subtree's root, as the database does, so the operations touch the same nodes the queries fetch.
+
+With ``--db``: a throwaway test database (SQLite unless DATABASE_URL says otherwise; dropped at
+the end) is filled with N - H·R synthetic entries and their tree nodes by bulk inserts (not
+through ``record()``: their hashes and HMACs are made up, only the tree over them is real), a
+first checkpoint is signed, and then, R times, H real entries are written through ``record()``
+and ``audit_checkpoint``'s ``make_checkpoint`` is timed (witness: a temporary directory).
 
 It prints, as medians over R runs:
 
@@ -19,7 +26,7 @@ It prints, as medians over R runs:
 - **full recompute**: the root of all N leaves from scratch, streaming, as ``verify_audit``
   does on its walk (once, not a median).
 
-`bench_checkpoint(...)` returns the numbers as a dict.
+`bench_checkpoint(...)` and `bench_checkpoint_db(...)` return the numbers as dicts.
 """
 
 from __future__ import annotations
@@ -128,13 +135,138 @@ def bench_checkpoint(entries: int = 1_200_000, per_hour: int = 1_000, repeats: i
     }
 
 
+def _seed_synthetic_log(count: int, batch: int = 20_000) -> None:
+    """`count` made-up entries and every tree node over them, by bulk inserts."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from decisions.audit.chain import GENESIS_HASH
+
+    now = timezone.now()
+    entry_sql = (
+        "INSERT INTO decisions_auditentry (sequence, created_at, actor_label, action, "
+        "object_type, object_id, outcome, snapshot, prev_hash, entry_hash, hmac, key_id) "
+        "VALUES (%s, %s, '', 'signed_in', '', '', '', '{}', %s, %s, %s, 'bench')"
+    )
+    node_sql = 'INSERT INTO decisions_audittreenode ("level", "index", "hash") VALUES (%s, %s, %s)'
+    edge = merkle.CompactRange()
+    prev = GENESIS_HASH
+    entries: list[tuple] = []
+    nodes: list[tuple] = []
+
+    def flush() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(entry_sql, entries)
+            cursor.executemany(node_sql, nodes)
+        entries.clear()
+        nodes.clear()
+
+    for sequence in range(1, count + 1):
+        entry_hash = hashlib.sha256(sequence.to_bytes(8, "big")).hexdigest()
+        entries.append((sequence, now, prev, entry_hash, entry_hash))
+        for (level, index), value in edge.append(merkle.leaf_hash(bytes.fromhex(entry_hash))):
+            nodes.append((level, index, value))
+        prev = entry_hash
+        if len(entries) >= batch:
+            flush()
+    flush()
+
+
+def bench_checkpoint_db(entries: int = 1_200_000, per_hour: int = 1_000, repeats: int = 3) -> dict:
+    import os
+    import tempfile
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isg.settings_test")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    from decisions.audit import checkpoints, tree
+    from decisions.audit.record import record
+    from decisions.models import AuditEntry
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        base = entries - per_hour * repeats
+        t0 = time.perf_counter()
+        _seed_synthetic_log(base)
+        seed_seconds = time.perf_counter() - t0
+        witness = tempfile.mkdtemp(prefix="isg-bench-witness-")
+        t0 = time.perf_counter()
+        first = checkpoints.make_checkpoint(witness_dirs=[witness])
+        first_seconds = time.perf_counter() - t0
+        assert first.checkpoint.tree_size == base
+        append_times, checkpoint_times = [], []
+        for _ in range(repeats):
+            for _ in range(per_hour):
+                t1 = time.perf_counter()
+                record(action=AuditEntry.Action.SIGNED_IN, actor_label="bench")
+                append_times.append(time.perf_counter() - t1)
+            t1 = time.perf_counter()
+            outcome = checkpoints.make_checkpoint(witness_dirs=[witness])
+            checkpoint_times.append(time.perf_counter() - t1)
+            assert outcome.created and outcome.all_delivered
+        size = tree.stored_size()
+        assert size == entries
+        # The same writes without the tree, for comparison (the next append catches up).
+        real_append, baseline_times = tree.append, []
+        tree.append = lambda sequence, entry_hash: None
+        try:
+            for _ in range(min(per_hour, 300)):
+                t1 = time.perf_counter()
+                record(action=AuditEntry.Action.SIGNED_IN, actor_label="bench")
+                baseline_times.append(time.perf_counter() - t1)
+        finally:
+            tree.append = real_append
+        t1 = time.perf_counter()
+        document = checkpoints.proof_for(AuditEntry.objects.get(sequence=size // 2))
+        proof_seconds = time.perf_counter() - t1
+        assert document is not None
+        return {
+            "vendor": connection.vendor,
+            "entries": size,
+            "per_hour": per_hour,
+            "seed_seconds": seed_seconds,
+            "first_checkpoint_seconds": first_seconds,
+            "record_median_ms": statistics.median(append_times) * 1e3,
+            "record_without_tree_median_ms": statistics.median(baseline_times) * 1e3,
+            "checkpoint_median_s": statistics.median(checkpoint_times),
+            "checkpoint_max_s": max(checkpoint_times),
+            "proof_seconds": proof_seconds,
+            "target_s": TARGET_SECONDS,
+        }
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=1_200_000)
     parser.add_argument("--per-hour", type=int, default=1_000)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--db", action="store_true", help="Against a throwaway test database.")
     args = parser.parse_args(argv)
-    result = bench_checkpoint(args.entries, args.per_hour, args.repeats)
+    if args.db:
+        db = bench_checkpoint_db(args.entries, args.per_hour, args.repeats or 3)
+        print(f"database                    {db['vendor']:>12}")
+        print(f"entries                     {db['entries']:>12,}  (synthetic but the last ones)")
+        print(f"seed entries + tree nodes   {db['seed_seconds']:>12.1f} s   (once, bulk)")
+        print(f"first checkpoint            {db['first_checkpoint_seconds']:>12.1f} s   (once)")
+        print(f"record() one entry, median  {db['record_median_ms']:>12.2f} ms  (tree included)")
+        print(f"  the same without the tree {db['record_without_tree_median_ms']:>12.2f} ms")
+        print(
+            f"hourly checkpoint, median   {db['checkpoint_median_s']:>12.3f} s   "
+            f"({db['per_hour']:,} new entries; max {db['checkpoint_max_s']:.3f} s; "
+            f"target < {TARGET_SECONDS:.0f} s)"
+        )
+        print(f"audit_proof of one entry    {db['proof_seconds'] * 1e3:>12.1f} ms")
+        return 0 if db["checkpoint_median_s"] < TARGET_SECONDS else 1
+    result = bench_checkpoint(args.entries, args.per_hour, args.repeats or 7)
     print(f"entries                     {result['entries']:>12,}  (synthetic leaves)")
     print(f"build the tree              {result['build_seconds']:>12.1f} s   (once)")
     print(f"append one entry, median    {result['append_median_us']:>12.1f} µs")

@@ -364,6 +364,8 @@ def check_checkpoints(
 ) -> CheckpointCheck:
     """Recompute the tree from the entries and hold it against every checkpoint found."""
     found, problems = collect_checkpoints(dirs)
+    if not found:
+        return CheckpointCheck(not problems, 0, 0, problems)  # nothing to walk the log for
     by_size: dict[int, list[Witnessed]] = {}
     for item in found:
         by_size.setdefault(item.size, []).append(item)

@@ -319,3 +319,28 @@ def test_after_a_truncation_the_log_stays_writable_but_cannot_be_checkpointed(wo
     build_chain(world, 4)  # safeguarding work goes on: record() does not fail
     code, message = checkpoint_command()
     assert code == 1 and "do not give the stored tree's root" in message
+
+
+def test_audit_public_key_prints_the_verifier_key_and_pem():
+    out = StringIO()
+    call_command("audit_public_key", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == checkpoints.verifiers()[0].to_string()
+    assert lines[1] == "-----BEGIN PUBLIC KEY-----"
+    generated = StringIO()
+    call_command("audit_public_key", "--generate", "isg.example.org/audit", stdout=generated)
+    key = SignerKey.from_string(generated.getvalue())
+    assert key.name == "isg.example.org/audit"
+
+
+def test_without_a_configured_key_one_is_generated_with_a_warning(settings, tmp_path, capsys):
+    settings.AUDIT_SIGNING_KEYS = []
+    settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "var" / "audit_signing_key"
+    settings.AUDIT_LOG_ORIGIN = "isg.riverside.example/audit"
+    first = checkpoints.signer()
+    assert first.name == "isg.riverside.example/audit"
+    assert (settings.AUDIT_SIGNING_KEY_FILE.stat().st_mode & 0o777) == 0o600
+    assert "AUDIT_SIGNING_KEY is not set" in capsys.readouterr().err
+    assert checkpoints.signer() == first  # read back, not generated again
+    settings.AUDIT_SIGNING_KEYS = [SignerKey.generate("a/b").to_string(), first.to_string()]
+    assert [k.name for k in checkpoints.verifiers()] == ["a/b", "isg.riverside.example/audit"]
