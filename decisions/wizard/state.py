@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django import forms
 from django.utils.datastructures import MultiValueDict
 
 from decisions.models import DecisionDraft
@@ -27,7 +26,7 @@ from guidance import catalogue, engine
 class RecordStep:
     slug: str
     title: str
-    form_class: type[forms.Form] | type[wf.BaseItemFormSet]
+    form_class: type[wf.RecordForm] | type[wf.BaseItemFormSet]
     covers: frozenset[str]  # record fields (engine vocabulary) this step records
     always: bool = False
 
@@ -234,9 +233,10 @@ def bound_form(
     if step == DANGER:
         return wf.DangerForm(data=data, context=form_context(state))
     record_step = RECORD_STEP_BY_SLUG[step.slug]
-    if record_step.form_class is wf.ItemFormSet:
-        return wf.ItemFormSet(data=data, prefix="items", required="items" in state.required)
-    return record_step.form_class(data=data, required=state.required, context=form_context(state))
+    form_class = record_step.form_class
+    if issubclass(form_class, wf.BaseItemFormSet):  # the items step: wf.ItemFormSet
+        return form_class(data=data, prefix="items", required="items" in state.required)
+    return form_class(data=data, required=state.required, context=form_context(state))
 
 
 def stored_form(state: State, step: Step) -> StepForm:

@@ -20,11 +20,12 @@ from decisions.wizard.steps import CHECK, DANGER, Step
 from decisions.wizard.steps import question as question_step
 from guidance import catalogue, engine
 from guidance.vocabulary import answer_key
+from isg.accounts.roles import user_of
 from isg.ui.forms import posted_data
 
 
 def _draft(request: HttpRequest, draft_id: UUID) -> DecisionDraft:
-    return selectors.get_draft_for(request.user, draft_id)
+    return selectors.get_draft_for(user_of(request), draft_id)
 
 
 def _go(draft: DecisionDraft, step: Step) -> HttpResponse:
@@ -80,7 +81,7 @@ def _page(
 @require_http_methods(["GET", "POST"])
 def decision_start(request: HttpRequest, request_id: UUID) -> HttpResponse:
     """Start (or resume) the user's draft decision on a share request."""
-    share_request = case_selectors.get_request_for(request.user, request_id, write=True)
+    share_request = case_selectors.get_request_for(user_of(request), request_id, write=True)
     standing = case_selectors.current_decision(share_request)
     if standing is not None:
         messages.info(
@@ -89,9 +90,9 @@ def decision_start(request: HttpRequest, request_id: UUID) -> HttpResponse:
         )
         return redirect("decision_detail", decision_id=standing.pk)
     if request.method == "POST":
-        draft = services.draft_start(user=request.user, share_request=share_request)
+        draft = services.draft_start(user=user_of(request), share_request=share_request)
         return _go(draft, wizard.state_for(draft).next_step())
-    existing = selectors.drafts_for(request.user).filter(share_request=share_request).first()
+    existing = selectors.drafts_for(user_of(request)).filter(share_request=share_request).first()
     return render(
         request,
         "decisions/wizard/start.html",
@@ -181,10 +182,10 @@ def _record_step(request: HttpRequest, draft: DecisionDraft, step: Step) -> Http
         if "add-item" in request.POST and _has_nul(raw):
             form.is_valid()  # PostgreSQL cannot store NUL: show the error, keep what was typed
         elif "add-item" in request.POST:
-            services.draft_save_step(draft=draft, user=request.user, step=step, raw=raw)
+            services.draft_save_step(draft=draft, user=user_of(request), step=step, raw=raw)
             form = _with_extra_item(request.POST)
         elif form.is_valid():
-            services.draft_save_step(draft=draft, user=request.user, step=step, raw=raw)
+            services.draft_save_step(draft=draft, user=user_of(request), step=step, raw=raw)
             named = wizard.protected_names_in_items(draft)
             if step.slug != "items" or not named or "confirm-protected" in request.POST:
                 return _after_save(wizard.state_for(draft, state.result))
@@ -251,7 +252,7 @@ def wizard_submit(request: HttpRequest, draft_id: UUID) -> HttpResponse:
     if request.method == "GET":
         return _submitted_redirect(draft) or redirect("wizard_check", draft_id=draft.pk)
     try:
-        decision = services.decision_submit(draft=draft, user=request.user)
+        decision = services.decision_submit(draft=draft, user=user_of(request))
     except services.DraftIncomplete as incomplete:
         messages.info(request, "Some answers are still needed before you can submit.")
         return _go(draft, incomplete.step)
