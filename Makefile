@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := var/.setup-done
 PORT ?= 8000
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint typecheck bench clean
 
 setup: $(STAMP)
 
@@ -29,9 +29,13 @@ test: setup
 		echo "Chromium is not installed: browser tests will be skipped (apt-get install chromium)"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: setup
+lint: setup typecheck
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=isg.settings_test
+
+# mypy with django-stubs over isg/, decisions/ and guidance/ (configured in pyproject.toml).
+typecheck: setup
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
