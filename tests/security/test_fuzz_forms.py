@@ -89,7 +89,8 @@ def _check(response, data: dict, text_fields: list[str], *, saved=None) -> None:
     status = response.status_code
     assert status != 500
     if status == 400:
-        body_size = sum(len(str(v)) for v in data.values())
+        # The limit counts bytes of the encoded body, not characters.
+        body_size = sum(len(str(v).encode("utf-8")) for v in data.values())
         assert body_size > django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE * 0.9
         return
     if status == 429:
@@ -99,7 +100,8 @@ def _check(response, data: dict, text_fields: list[str], *, saved=None) -> None:
         body = response.content.decode()
         assert "There is a problem" in body, "an error page without the error summary"
         for name in text_fields:
-            typed = _scalar(data.get(name))
+            # Fields strip surrounding whitespace: what is shown again is the stripped value.
+            typed = (_scalar(data.get(name)) or "").strip()
             if not typed:
                 continue
             if "\x00" in typed:
@@ -356,7 +358,7 @@ def _check_step(response, data, texts, draft, step):
         for name in texts:
             if shown is not None and name not in shown:
                 continue  # not a question on this page (e.g. "why not sought" when it was)
-            typed = _scalar(data.get(name))
+            typed = (_scalar(data.get(name)) or "").strip()
             if typed and "\x00" in typed:
                 assert "Null characters are not allowed" in body
             elif typed and name in body:
