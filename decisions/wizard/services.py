@@ -78,15 +78,26 @@ def draft_set_framework(*, draft: DecisionDraft, slug: str) -> DecisionDraft:
     return draft
 
 
-def draft_answer(*, draft: DecisionDraft, fact: str, value: object) -> State:
-    """Save one framework answer at once, dropping answers that no longer apply; the wizard's
-    state after it, from the evaluation that pruning made."""
+def draft_answer(
+    *, draft: DecisionDraft, fact: str, value: object, question: Step | None = None
+) -> State | None:
+    """Save one framework answer at once, dropping answers that no longer apply, and return
+    the wizard's state after it, from the one evaluation pruning made.
+
+    Given the `question` answered, the answer is saved only if the new state accepts it (the
+    question applies and nothing before it was skipped); otherwise nothing is saved and the
+    result is None.
+    """
     definition = catalogue.definition(draft.framework, draft.framework_version)
-    facts = dict(draft.facts)
-    facts[fact] = value
-    draft.facts, result = prune_facts(definition, engine.validate_facts(definition, facts))
+    before = draft.facts
+    facts = engine.validate_facts(definition, {**before, fact: value})
+    draft.facts, result = prune_facts(definition, facts)
+    state = state_for(draft, result)
+    if question is not None and not state.accepts_answer_to(question):
+        draft.facts = before
+        return None
     draft.save(update_fields=["facts", "updated_at"])
-    return state_for(draft, result)
+    return state
 
 
 @transaction.atomic

@@ -107,6 +107,19 @@ class State:
         first_open = self.next_step()
         return first_open == CHECK or self.steps.index(step) <= self.steps.index(first_open)
 
+    def accepts_answer_to(self, step: Step) -> bool:
+        """With an answer to the question `step` already applied: the question applies, and
+        every step before it was answered — but questions that only this answer opened (those
+        asked once the outcome is known). No skipping ahead, judged from the new state alone."""
+        if step not in self.steps:
+            return False
+        opened_by_outcome = engine.outcome_dependent_questions(self.definition)
+        return all(
+            self.is_complete(before)
+            for before in self.steps[: self.steps.index(step)]
+            if not (before.is_question and before.slug in opened_by_outcome)
+        )
+
     def previous_step(self, step: Step) -> Step | None:
         if step == CHECK:
             return self.steps[-1] if self.steps else None
@@ -200,13 +213,18 @@ def prune_facts(
     definition: dict[str, Any], facts: dict[str, Any]
 ) -> tuple[dict[str, Any], engine.Result]:
     """Drop answers to questions that no longer apply after an earlier answer changed; with
-    the evaluation of what is kept. Dropping an answer can drop others (questions asked
-    because of it), so this repeats until nothing changes: once, unless an answer changed."""
+    the evaluation of what is kept.
+
+    The engine sets aside answers to questions its path skips (`ignored_facts`) and its
+    result does not depend on them, so dropping those needs no second evaluation. Only an
+    answer it did use but that is off the path (a question still waiting on another) is
+    dropped and evaluated again.
+    """
     while True:
         result = engine.evaluate(definition, facts)
         on_path = {engine.question(definition, qid)["fact"] for qid in result.path}
         kept = {name: value for name, value in facts.items() if name in on_path}
-        if kept == facts:
+        if set(facts) - set(kept) <= set(result.ignored_facts):
             return kept, result
         facts = kept
 

@@ -139,23 +139,30 @@ def wizard_framework(request: HttpRequest, draft_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def wizard_question(request: HttpRequest, draft_id: UUID, question_id: str) -> HttpResponse:
+    """One framework question. A valid answer is judged and saved from the state after it, so
+    the engine evaluates the draft's facts once per request."""
     draft = _draft(request, draft_id)
     if done := _submitted_redirect(draft):
         return done
-    state = wizard.state_for(draft)
+    definition = catalogue.definition(draft.framework, draft.framework_version)
     step = question_step(question_id)
-    if not state.reachable(step):
-        return _go(draft, state.next_step())
-    question = engine.question(state.definition, question_id)
-    kind = engine.known_facts(state.definition)[question["fact"]]
-    stored = state.facts.get(question["fact"])
-    initial = {"answer": answer_key(stored)} if question["fact"] in state.facts else None
+    try:
+        question = engine.question(definition, question_id)
+    except KeyError:
+        return _go(draft, wizard.state_for(draft).next_step())
+    kind = engine.known_facts(definition)[question["fact"]]
+    stored = draft.facts.get(question["fact"])
+    initial = {"answer": answer_key(stored)} if question["fact"] in draft.facts else None
     form = questions.question_form(question, kind, data=posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         fresh = services.draft_answer(
-            draft=draft, fact=question["fact"], value=form.fact_value()
+            draft=draft, fact=question["fact"], value=form.fact_value(), question=step
         )
-        return _after_save(fresh)
+        if fresh is not None:
+            return _after_save(fresh)
+    state = wizard.state_for(draft)
+    if not state.reachable(step):
+        return _go(draft, state.next_step())
     return _page(
         request, state, step, "decisions/wizard/question.html", form=form, question=question
     )

@@ -468,13 +468,33 @@ def test_a_question_page_evaluates_the_engine_once(world, practitioner, evaluati
     assert len(evaluations) == 1
 
 
-def test_answering_evaluates_once_before_and_once_after_the_answer(
-    world, practitioner, evaluations
-):
+def test_answering_evaluates_the_engine_once(world, practitioner, evaluations):
     url = reverse("wizard_question", args=[world.draft.pk, "immediate_danger"])
     response = practitioner.post(url, {"answer": "false"})
     assert response.status_code == 302
-    assert evaluations == [{}, {"immediate_danger": False}]
+    assert evaluations == [{"immediate_danger": False}]
+    assert response.url == reverse("wizard_question", args=[world.draft.pk, "risk_of_harm"])
+
+
+def test_changing_an_earlier_answer_evaluates_once_and_drops_what_no_longer_applies(
+    world, practitioner, evaluations
+):
+    check_url, _ = walk(practitioner, factories.make_request(world.case), SHARE_WITHOUT_CONSENT)
+    draft = DecisionDraft.objects.get(pk=resolve_draft(check_url))
+    evaluations.clear()
+    url = reverse("wizard_question", args=[draft.pk, "legitimate_purpose"])
+    assert practitioner.post(url, {"answer": "false"}).status_code == 302
+    assert len(evaluations) == 1
+    draft.refresh_from_db()
+    assert "recipient_has_role" not in draft.facts and "consent" not in draft.facts
+
+
+def test_an_answer_that_skips_ahead_is_not_saved(world, practitioner):
+    url = reverse("wizard_question", args=[world.draft.pk, "legitimate_purpose"])
+    response = practitioner.post(url, {"answer": "true"})
+    assert response.url == reverse("wizard_question", args=[world.draft.pk, "immediate_danger"])
+    world.draft.refresh_from_db()
+    assert world.draft.facts == {}
 
 
 def test_check_your_answers_evaluates_the_engine_once(world, practitioner, evaluations):
