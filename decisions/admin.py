@@ -19,6 +19,7 @@ from decisions.models import (
 )
 from isg.accounts.models import Role
 from isg.accounts.roles import organisations_where, user_of
+from isg.ui.admin import ReadOnlyAdminMixin
 
 
 class CaseScopedAdmin(SimpleHistoryAdmin):
@@ -52,19 +53,6 @@ class PersonAdmin(CaseScopedAdmin):
 class ShareRequestAdmin(CaseScopedAdmin):
     list_display = ["case", "direction", "counterpart_agency", "status", "due_on"]
     list_filter = ["direction", "status", "urgency"]
-
-
-class ReadOnlyAdminMixin:
-    """Nobody adds, changes or deletes these rows in the admin, superusers included."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyLeadScopedAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from guidance.frameworks import DefinitionError, validate_definition
 from guidance.models import Framework, FrameworkVersion, content_hash, next_patch, version_key
+from isg.ui.admin import ReadOnlyAdminMixin
 
 _INLINE_FIELDS = ("version", "effective_date", "published_at")
 
@@ -41,7 +42,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Frameworks are described by their versions; this page only lists them."""
 
     list_display = ["slug", "title", "jurisdiction", "latest_version"]
@@ -56,14 +57,6 @@ class FrameworkAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Framework]:
         return super().get_queryset(request).prefetch_related("versions")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class PrettyJSONField(forms.JSONField):

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from decisions.audit import checkpoints
+from decisions.audit.selectors import submission_entry
 from decisions.models import AuditEntry, Decision
 from decisions.pdf.fetcher import render_pdf
 from decisions.pdf.redaction import Redactor
@@ -261,15 +262,7 @@ def decision_record_context(
 def submission_proof(decision: Decision) -> dict[str, Any] | None:
     """What the PDF prints of the inclusion proof of the decision's `decision_submitted` entry:
     the entry, the signed checkpoint that covers it and how to check it (docs/audit.md)."""
-    entry = (
-        AuditEntry.objects.filter(
-            action=AuditEntry.Action.DECISION_SUBMITTED,
-            object_type="Decision",
-            object_id=str(decision.pk),
-        )
-        .order_by("sequence")
-        .first()
-    )
+    entry = submission_entry(decision)
     if entry is None:
         return None
     key = checkpoints.verifiers()[0].to_string()

@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from decisions.audit import checkpoints, review
 from decisions.audit import views as audit_views
 from decisions.audit.record import record
+from decisions.audit.selectors import submission_entry
 from decisions.lifecycle.selectors import get_decision_for, may_unredact
 from decisions.models import AuditEntry
 from decisions.pdf import AUDIT_EXTRACT_LIMIT
@@ -71,15 +72,7 @@ def decision_proof(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     decision = get_decision_for(user_of(request), decision_id)
     if not may_unredact(user_of(request), decision):
         raise Http404("No such proof")
-    entry = (
-        AuditEntry.objects.filter(
-            action=AuditEntry.Action.DECISION_SUBMITTED,
-            object_type="Decision",
-            object_id=str(decision.pk),
-        )
-        .order_by("sequence")
-        .first()
-    )
+    entry = submission_entry(decision)
     document = checkpoints.proof_for(entry) if entry is not None else None
     if entry is None or document is None:
         raise Http404("No proof yet")

@@ -151,6 +151,19 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _password_confirmed(request: HttpRequest, form: ConfirmPasswordForm) -> bool:
+    """The signed-in user typed their own password: marked as typed now (recent_auth).
+
+    Through authenticate(), so that django-axes counts failures here as well."""
+    user = authenticate(
+        request, username=user_of(request).get_username(), password=form.cleaned_data["password"]
+    )
+    if user is None or user.pk != user_of(request).pk:
+        return False
+    security.mark_password_entered(request)
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor_new_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, after the password is typed again; the old ones stop working.
@@ -162,14 +175,7 @@ def two_factor_new_codes(request: HttpRequest) -> HttpResponse:
         return redirect("account_security")
     form = ConfirmPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        # Through authenticate(), so that django-axes counts failures here as well.
-        user = authenticate(
-            request,
-            username=user_of(request).get_username(),
-            password=form.cleaned_data["password"],
-        )
-        if user is not None and user.pk == user_of(request).pk:
-            security.mark_password_entered(request)
+        if _password_confirmed(request, form):
             with transaction.atomic():
                 codes = _new_recovery_codes(user_of(request))
                 signals.recovery_codes_generated.send(sender=StaticDevice, user=user_of(request))
@@ -234,14 +240,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
     """Type the password again before a sensitive action (recent_auth_required)."""
     form = ConfirmPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        # Through authenticate(), so that django-axes counts failures here as well.
-        user = authenticate(
-            request,
-            username=user_of(request).get_username(),
-            password=form.cleaned_data["password"],
-        )
-        if user is not None and user.pk == user_of(request).pk:
-            security.mark_password_entered(request)
+        if _password_confirmed(request, form):
             return redirect(_next_url(request))
         form.add_error("password", "The password is not right")
     return render(
