@@ -117,33 +117,26 @@ def case_update(
     return case
 
 
+def _add(obj: Person | ShareRequest, *, user: User, case: Case, action: str) -> None:
+    """Validate and save a new person or request on the case, with its audit entry."""
+    changed_by(obj, user)
+    obj.full_clean()
+    obj.save()
+    snapshot = (
+        person_added_snapshot(obj) if isinstance(obj, Person) else request_opened_snapshot(obj)
+    )
+    record(action=action, actor=user, obj=obj, case=case, snapshot=snapshot)
+
+
 @transaction.atomic
 def person_add(*, user: User, case: Case, **fields: Any) -> Person:
     person = Person(case=case, **fields)
-    changed_by(person, user)
-    person.full_clean()
-    person.save()
-    record(
-        action=AuditEntry.Action.PERSON_ADDED,
-        actor=user,
-        obj=person,
-        case=case,
-        snapshot=person_added_snapshot(person),
-    )
+    _add(person, user=user, case=case, action=AuditEntry.Action.PERSON_ADDED)
     return person
 
 
 @transaction.atomic
 def share_request_open(*, user: User, case: Case, **fields: Any) -> ShareRequest:
     share_request = ShareRequest(case=case, opened_by=user, **fields)
-    changed_by(share_request, user)
-    share_request.full_clean()
-    share_request.save()
-    record(
-        action=AuditEntry.Action.REQUEST_OPENED,
-        actor=user,
-        obj=share_request,
-        case=case,
-        snapshot=request_opened_snapshot(share_request),
-    )
+    _add(share_request, user=user, case=case, action=AuditEntry.Action.REQUEST_OPENED)
     return share_request

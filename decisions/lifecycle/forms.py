@@ -10,7 +10,7 @@ from django.utils import timezone
 from decisions.lifecycle.selectors import follow_up_owners_for
 from decisions.models import Approval, Decision, ShareRecord
 from isg.accounts.models import User
-from isg.ui.fields import DateInputField
+from isg.ui.fields import DateInputField, text_area
 from isg.ui.forms import form_helper
 
 
@@ -31,12 +31,11 @@ class VerdictForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select approve, reject or ask for more information"},
     )
-    reasons = forms.CharField(
-        label="Your reasons, or your question",
+    reasons = text_area(
+        "Your reasons, or your question",
         help_text="Needed to reject (your reasons) or to ask for more information (your "
         "question). When you approve, an optional note for the record.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
+        rows=4,
         required=False,
     )
 
@@ -60,12 +59,12 @@ class VerdictForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label="Your answer",
+    answer = text_area(
+        "Your answer",
         help_text="The manager reads this with the decision record before giving a verdict.",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
         max_length=8000,
-        error_messages={"required": "Write your answer to the manager's question"},
+        error="Write your answer to the manager's question",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -83,12 +82,7 @@ class FollowUpFields(forms.Form):
 
     follow_up_required = True
 
-    action = forms.CharField(
-        label="What needs to happen?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": "Say what needs to happen"},
-    )
+    action = text_area("What needs to happen?", max_length=2000, error="Say what needs to happen")
     owner = OwnerChoiceField(
         label="Who will do it?",
         queryset=None,
@@ -160,12 +154,12 @@ def _recorded(decision: Decision, step: str, field: str, default: str = "") -> s
 class SharedForm(OptionalFollowUp):
     field_order = ["what_was_shared", "shared_with", "shared_on", "method"]
 
-    what_was_shared = forms.CharField(
-        label="What did you share?",
+    what_was_shared = text_area(
+        "What did you share?",
         help_text="Exactly what was passed on. If it differs from the decision, say why.",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         max_length=8000,
-        error_messages={"required": "Say what you shared"},
+        error="Say what you shared",
     )
     shared_with = forms.CharField(
         label="Who did you share it with?",
@@ -217,11 +211,11 @@ class SharedForm(OptionalFollowUp):
 class NotSharedForm(OptionalFollowUp):
     field_order = ["not_shared_reasons", "requester_told", "requester_told_how"]
 
-    not_shared_reasons = forms.CharField(
-        label="Why was the information not shared?",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    not_shared_reasons = text_area(
+        "Why was the information not shared?",
+        rows=4,
         max_length=8000,
-        error_messages={"required": "Give the reasons the information was not shared"},
+        error="Give the reasons the information was not shared",
     )
     requester_told = forms.TypedChoiceField(
         label="Did you tell the requester why?",
@@ -230,11 +224,9 @@ class NotSharedForm(OptionalFollowUp):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if you told the requester why"},
     )
-    requester_told_how = forms.CharField(
-        label="How and when did you tell them? If you did not, why not?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        error_messages={"required": "Say how you told them, or why you did not"},
+    requester_told_how = text_area(
+        "How and when did you tell them? If you did not, why not?",
+        error="Say how you told them, or why you did not",
     )
 
     def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:

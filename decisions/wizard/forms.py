@@ -12,6 +12,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from decisions.models import Decision, ShareRecord
+from isg.ui.fields import text_area
 from isg.ui.forms import form_helper
 
 
@@ -47,13 +48,12 @@ class RecordForm(forms.Form):
 
 
 class DangerForm(RecordForm):
-    action_taken = forms.CharField(
-        label="What did you do?",
+    action_taken = text_area(
+        "What did you do?",
         help_text="For example: called the police on 999 at 14:20, incident number 1234; "
         "the child is with a safe adult.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
-        error_messages={"required": "Describe what you did to keep them safe"},
+        rows=4,
+        error="Describe what you did to keep them safe",
     )
     contacted = forms.CharField(
         label="Who did you contact?",
@@ -75,29 +75,23 @@ class ConsentForm(RecordForm):
         "not_informed_reason": "not_informed_reason",
         "child_views": "child_views",
     }
-    consent_explanation = forms.CharField(
-        label="Why was consent not sought?",
+    consent_explanation = text_area(
+        "Why was consent not sought?",
         help_text="Explain in your own words, for this child.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
         required=False,
-        error_messages={"required": "Explain why consent was not sought"},
+        error="Explain why consent was not sought",
     )
-    not_informed_reason = forms.CharField(
-        label="Why were the child and carers not told?",
+    not_informed_reason = text_area(
+        "Why were the child and carers not told?",
         help_text="For example, telling the carer could put the child at greater risk.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
         required=False,
-        error_messages={"required": "Explain why they were not told"},
+        error="Explain why they were not told",
     )
-    child_views = forms.CharField(
-        label="What are the child's own views?",
+    child_views = text_area(
+        "What are the child's own views?",
         help_text="In their words where you can. Say if you could not ask them, and why.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
         required=False,
-        error_messages={"required": "Record the child's views, or why they could not be sought"},
+        error="Record the child's views, or why they could not be sought",
     )
 
     def setup(self) -> None:
@@ -114,19 +108,19 @@ class ConsentForm(RecordForm):
 
 
 class ItemForm(forms.Form):
-    description = forms.CharField(
-        label="Information to share",
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    description = text_area(
+        "Information to share",
         help_text="One fact or document per item: rarely the whole file.",
-    )
-    justification = forms.CharField(
-        label="Why it is needed",
+        rows=2,
         max_length=2000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    justification = text_area(
+        "Why it is needed",
         help_text="How this item serves the purpose of sharing.",
+        rows=2,
+        max_length=2000,
+        required=False,
     )
 
     def clean(self) -> dict[str, Any]:
@@ -169,13 +163,12 @@ ItemFormSet = cast(
 
 class RecipientsForm(RecordForm):
     record_fields = {"recipients": "recipients", "method": "method"}
-    recipients = forms.CharField(
-        label="Who will receive the information?",
+    recipients = text_area(
+        "Who will receive the information?",
         help_text="Name, role and agency of each person. Share only with those who need it.",
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
-        error_messages={"required": "Enter who will receive the information"},
+        error="Enter who will receive the information",
     )
     method = forms.ChoiceField(
         label="How will you share it?",
@@ -227,12 +220,7 @@ class ProportionalityForm(RecordForm):
         required=False,
         error_messages={"required": "Tick the points that hold for what you will share"},
     )
-    gaps = forms.CharField(
-        label="Points that do not hold, and why you will still share",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        required=False,
-    )
+    gaps = text_area("Points that do not hold, and why you will still share", required=False)
 
     def setup(self) -> None:
         self.helper = wizard_helper(
@@ -258,9 +246,9 @@ class LawfulBasisForm(RecordForm):
         required=False,
         error_messages={"required": "Select the lawful basis"},
     )
-    lawful_basis_note = forms.CharField(
-        label="Anything to add (optional)",
-        widget=forms.Textarea(attrs={"rows": 2}),
+    lawful_basis_note = text_area(
+        "Anything to add (optional)",
+        rows=2,
         max_length=2000,
         required=False,
     )
@@ -291,13 +279,7 @@ class AdviceForm(RecordForm):
         required=False,
         error_messages={"invalid": "Enter the date as day/month/year, for example 20/11/2026"},
     )
-    advice_given = forms.CharField(
-        label="What did they advise?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        required=False,
-        error_messages={"required": "Summarise the advice"},
-    )
+    advice_given = text_area("What did they advise?", required=False, error="Summarise the advice")
 
     def setup(self) -> None:
         self.fields["advice_given"].required = self.fields["advice_from"].required
@@ -317,33 +299,28 @@ class OutcomeForm(RecordForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what you have decided"},
     )
-    rationale = forms.CharField(
-        label="Why? Your reasons for the decision",
+    rationale = text_area(
+        "Why? Your reasons for the decision",
         help_text="Set out the facts you weighed and why they led here. Others will rely on it.",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
         max_length=8000,
-        error_messages={"required": "Give your reasons for the decision"},
+        error="Give your reasons for the decision",
     )
-    override_reason = forms.CharField(
-        label="Why does your decision differ from the recommendation?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
+    override_reason = text_area(
+        "Why does your decision differ from the recommendation?",
         required=False,
     )
-    refusal_reasons = forms.CharField(
-        label="Reasons for not sharing, as you would give them to the requester",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
+    refusal_reasons = text_area(
+        "Reasons for not sharing, as you would give them to the requester",
         required=False,
-        error_messages={"required": "Give the reasons for not sharing"},
+        error="Give the reasons for not sharing",
     )
-    follow_up = forms.CharField(
-        label="Follow-up action (optional)",
+    follow_up = text_area(
+        "Follow-up action (optional)",
         help_text="Anything that must happen next, and who will do it.",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=4000,
+        rows=2,
         required=False,
-        error_messages={"required": "Say what follow-up action is needed"},
+        error="Say what follow-up action is needed",
     )
     always_required = ("outcome", "rationale")
 

@@ -43,3 +43,23 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)  # type: ignore[misc]  # private: not in django-stubs
+
+
+def text_area(
+    label: str,
+    *,
+    help_text: str = "",
+    rows: int = 3,
+    max_length: int = 4000,
+    required: bool = True,
+    error: str = "",
+) -> forms.CharField:
+    """A free-text answer in a GOV.UK textarea; `error` is the message when it is required."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=max_length,
+        required=required,
+        error_messages={"required": error} if error else None,
+    )
