@@ -13,7 +13,7 @@ from decisions.models import Approval, Decision, FollowUp, ShareRecord
 from tests import factories
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_wizard_in_browser import run_wizard, start
-from tests.decisions.test_wizard import SHARE_WITHOUT_CONSENT
+from tests.decisions.wizard.test_wizard import SHARE_WITHOUT_CONSENT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

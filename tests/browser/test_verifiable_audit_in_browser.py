@@ -4,7 +4,7 @@ import pytest
 
 from decisions.audit import checkpoints
 from tests.browser.conftest import assert_accessible
-from tests.decisions.audit_support import build_chain
+from tests.decisions.audit.support import build_chain
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,7 +10,7 @@ from decisions.wizard.forms import CHECKLIST
 from guidance.vocabulary import answer_key
 from tests import factories
 from tests.browser.conftest import assert_accessible
-from tests.decisions.test_wizard import SA_REFUSAL, SHARE_WITHOUT_CONSENT
+from tests.decisions.wizard.test_wizard import SA_REFUSAL, SHARE_WITHOUT_CONSENT
 
 FULL_CHECKLIST = [value for value, _ in CHECKLIST]
 

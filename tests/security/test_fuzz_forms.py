@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decisions.models import Case, DecisionDraft, Person, ShareRequest
-from tests.decisions.wizard_driver import walk
+from tests.decisions.wizard.driver import walk
 from tests.security.payloads import PAYLOADS
 from tests.security.test_resilience import COMPLETE
 

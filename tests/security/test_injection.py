@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from decisions.models import Case, DecisionDraft, Person, ShareRequest
-from tests.decisions.wizard_driver import DEFAULT_STEPS, walk
+from tests.decisions.wizard.driver import DEFAULT_STEPS, walk
 from tests.security.payloads import FORMULA_STARTS, PAYLOADS
 from tests.security.test_resilience import COMPLETE
 

@@ -13,7 +13,7 @@ from decisions.audit import verify
 from decisions.models import AuditEntry, Decision, DecisionDraft
 from decisions.wizard import services as wizard_services
 from tests import factories
-from tests.decisions.wizard_driver import walk
+from tests.decisions.wizard.driver import walk
 
 THREADS = 6
 COMPLETE = {

@@ -27,7 +27,7 @@ from decisions.models import (
 from decisions.seeding import volume_data
 from decisions.wizard import services as wizard_services
 from tests import factories
-from tests.decisions.audit_support import build_chain, drop_triggers, sql, verify
+from tests.decisions.audit.support import build_chain, drop_triggers, sql, verify
 
 pytestmark = pytest.mark.django_db
 

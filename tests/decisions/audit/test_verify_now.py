@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from decisions.audit import checkpoints, live
 from decisions.models import AuditEntry, AuditVerification, AuditVerifyRun
-from tests.decisions.audit_support import build_chain, drop_triggers, sql
+from tests.decisions.audit.support import build_chain, drop_triggers, sql
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from decisions.models import (
     ShareRequest,
 )
 from isg.accounts.models import Membership, Role
-from tests.decisions.audit_support import build_chain, sql, verify
+from tests.decisions.audit.support import build_chain, sql, verify
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

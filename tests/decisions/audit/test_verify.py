@@ -14,7 +14,7 @@ from decisions.audit import chain as audit_chain
 from decisions.audit import verify as audit_verify
 from decisions.management.commands.verify_audit import _progress_bar
 from decisions.models import AuditEntry, AuditVerification
-from tests.decisions.audit_support import build_chain, drop_triggers, sql, verify
+from tests.decisions.audit.support import build_chain, drop_triggers, sql, verify
 
 pytestmark = pytest.mark.django_db
 

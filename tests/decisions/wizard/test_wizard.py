@@ -10,7 +10,7 @@ from decisions.wizard import services as wizard_services
 from decisions.wizard import state as wizard_state
 from guidance import catalogue
 from tests import factories
-from tests.decisions.wizard_driver import walk
+from tests.decisions.wizard.driver import walk
 
 SHARE_WITHOUT_CONSENT = {
     "immediate_danger": False,

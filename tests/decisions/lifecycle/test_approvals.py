@@ -321,8 +321,8 @@ def test_the_manager_who_asked_cannot_answer(world, decision):
 def test_submit_asks_the_other_managers_by_email(
     world, client_for, django_capture_on_commit_callbacks
 ):
-    from tests.decisions.test_wizard import SHARE_WITHOUT_CONSENT, submit
-    from tests.decisions.wizard_driver import walk
+    from tests.decisions.wizard.driver import walk
+    from tests.decisions.wizard.test_wizard import SHARE_WITHOUT_CONSENT, submit
 
     second = make_manager(world, email="second@example.org")
     decider = factories.make_user(world.org, Role.MANAGER, email="decider@example.org")

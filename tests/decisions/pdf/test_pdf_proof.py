@@ -8,7 +8,7 @@ from django.urls import reverse
 from decisions.audit import checkpoints, proof
 from decisions.audit import record as audit_log
 from decisions.models import AuditEntry
-from tests.decisions.test_pdf import download, pdf_text
+from tests.decisions.pdf.test_pdf import download, pdf_text
 
 pytestmark = pytest.mark.django_db
 

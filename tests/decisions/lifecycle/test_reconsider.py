@@ -6,8 +6,8 @@ from django.urls import resolve, reverse
 from decisions.lifecycle import services as lifecycle_services
 from decisions.models import AuditEntry, Decision
 from tests import factories
-from tests.decisions.test_wizard import SHARE_WITHOUT_CONSENT, submit
-from tests.decisions.wizard_driver import walk
+from tests.decisions.wizard.driver import walk
+from tests.decisions.wizard.test_wizard import SHARE_WITHOUT_CONSENT, submit
 
 
 @pytest.fixture
