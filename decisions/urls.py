@@ -5,6 +5,7 @@ from django.urls import path
 from decisions.audit.urls import urlpatterns as audit_urls
 from decisions.cases.urls import urlpatterns as case_urls
 from decisions.dashboard.urls import urlpatterns as dashboard_urls
+from decisions.exchange.urls import urlpatterns as exchange_urls
 from decisions.lifecycle.urls import urlpatterns as lifecycle_urls
 from decisions.pdf import views as pdf_views
 from decisions.wizard.urls import urlpatterns as wizard_urls
@@ -15,6 +16,7 @@ urlpatterns = [
     *audit_urls,
     *wizard_urls,
     *lifecycle_urls,
+    *exchange_urls,
     path("decisions/<uuid:decision_id>/pdf/", pdf_views.decision_pdf, name="decision_pdf"),
     path(
         "decisions/<uuid:decision_id>/proof.json",

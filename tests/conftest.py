@@ -127,7 +127,7 @@ def _sqlite_flush_past_append_only_triggers():
     operations = type(connection.ops)
     migrations = [
         importlib.import_module(f"decisions.migrations.{name}")
-        for name in ("0003_append_only_triggers", "0007_append_only_after_submit")
+        for name in ("0003_append_only_triggers", "0007_append_only_after_submit", "0010_exchange")
     ]
     drop = [sql for migration in migrations for sql in migration.SQLITE_DROP]
     create = [sql for migration in migrations for sql in migration.SQLITE_CREATE]

@@ -5,7 +5,17 @@ import itertools
 
 from django.utils import timezone
 
-from decisions.models import Case, Decision, DecisionDraft, Person, ShareRequest
+from decisions.exchange.services import exchange_take
+from decisions.lifecycle.services import share_record
+from decisions.models import (
+    Case,
+    Decision,
+    DecisionDraft,
+    DirectoryEntry,
+    ExchangeRequest,
+    Person,
+    ShareRequest,
+)
 from guidance import catalogue
 from isg.accounts.models import Membership, Organisation, Role, User
 
@@ -103,4 +113,73 @@ def make_decision(share_request: ShareRequest, decided_by: User, **fields) -> De
     if decision.requires_approval:  # as decision_submit leaves the request
         share_request.status = ShareRequest.Status.AWAITING_APPROVAL
         share_request.save(update_fields=["status"])
+    return decision
+
+
+# --- Exchange between organisations (decisions/exchange/) ---------------------------------------
+
+
+def make_listed(organisation: Organisation, **fields):
+    """The organisation's entry in the directory."""
+    fields.setdefault("kind", "children_social_care")
+    fields.setdefault("duty_inbox", f"duty@{organisation.name.lower()}.example")
+    return DirectoryEntry.objects.create(organisation=organisation, **fields)
+
+
+def make_exchange(case: Case, to_organisation: Organisation, asked_by: User, **fields):
+    """A request from `case` to another organisation, as exchange_ask writes it (no audit)."""
+    values = {
+        "purpose": "Assess risk to the child",
+        "information_requested": "Attendance record, autumn term",
+        "urgency": "routine",
+        "due_on": timezone.localdate() + datetime.timedelta(days=5),
+    }
+    values.update(fields)
+    return ExchangeRequest.objects.create(
+        from_organisation=case.organisation,
+        to_organisation=to_organisation,
+        from_case=case,
+        asked_by=asked_by,
+        **values,
+    )
+
+
+def take_and_record(exchange, taker: User, *, shared: bool, reference: str = "TAKEN-1"):
+    """The recipient takes the request into a new case, decides without approval and records
+    what happened (shared or not): ready to answer. Returns the recipient's decision."""
+    draft = exchange_take(user=taker, exchange_id=exchange.pk, new_reference=reference)
+    exchange.refresh_from_db()
+    outcome = Decision.Outcome.SHARE if shared else Decision.Outcome.DO_NOT_SHARE
+    decision = Decision.objects.create(
+        share_request=exchange.to_request,
+        case=exchange.to_request.case,
+        organisation=exchange.to_organisation,
+        draft=draft,
+        decided_by=taker,
+        framework=draft.framework,
+        framework_version=draft.framework_version,
+        facts={},
+        answers={
+            "items": [
+                {"description": "Attendance record, autumn term", "justification": "Absences"}
+            ]
+        }
+        if shared
+        else {},
+        recommendation=outcome,
+        outcome=outcome,
+        requires_approval=False,
+        rationale="Recorded for the test.",
+    )
+    if shared:
+        share_record(
+            decision=decision, user=taker, shared=True,
+            what_was_shared="Attendance record, autumn term", shared_with="Asker",
+            shared_on=timezone.localdate(), method="secure_portal",
+        )
+    else:
+        share_record(
+            decision=decision, user=taker, shared=False,
+            not_shared_reasons="No consent and no risk of harm.", requester_told=True,
+        )
     return decision

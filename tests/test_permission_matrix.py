@@ -9,6 +9,9 @@ does not leak.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests import factories
+from tests.conftest import ROLE_OF
+
 ROLES = [
     "anonymous",
     "practitioner",
@@ -20,8 +23,13 @@ ROLES = [
     "other_manager",
     "other_lead",
     "other_admin",
+    # A third organisation, for exchanges between the first two: never a party to them.
+    "third_practitioner",
+    "third_manager",
+    "third_lead",
 ]
-OTHERS = [role for role in ROLES if role.startswith("other_")]
+OTHERS = [role for role in ROLES if role.startswith(("other_", "third_"))]
+THIRDS = [role for role in ROLES if role.startswith("third_")]
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -29,6 +37,9 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
     statuses = {role: default for role in ROLES}
     statuses["anonymous"] = 302
     statuses.update(overrides)
+    for role in THIRDS:  # unless told otherwise, as any other organisation
+        if role not in overrides:
+            statuses[role] = statuses[role.replace("third_", "other_")]
     return statuses
 
 
@@ -90,6 +101,77 @@ def _follow_up(w):
         action="Check attendance on Monday",
         owner=w.users["practitioner"],
         due_on=w.share_request.received_on,
+    )
+
+
+# Exchanges: Riverside is the world's organisation, Northgate the other. In the rows below
+# "sender" and "recipient" say which of them is which; Eastfield (third_) is neither.
+
+
+def _listed(w):
+    if not hasattr(w.org, "directory_entry"):
+        factories.make_listed(w.org)
+        factories.make_listed(w.other_org)
+    return w
+
+
+def _north_case(w):
+    return w.other_org.cases.get(reference="NORTH-1")
+
+
+def _to_riverside(w):
+    """Northgate (sender) asks Riverside (recipient)."""
+    return factories.make_exchange(_north_case(_listed(w)), w.org, w.users["other_practitioner"])
+
+
+def _to_northgate(w):
+    """Riverside (sender, from RIV-1) asks Northgate (recipient)."""
+    return factories.make_exchange(_listed(w).case, w.other_org, w.users["practitioner"])
+
+
+def _recorded(w):
+    """Riverside's practitioner took Northgate's request and recorded sharing."""
+    exchange = _to_riverside(w)
+    factories.take_and_record(exchange, w.users["practitioner"], shared=True)
+    return exchange
+
+
+def _answered_delivery(w):
+    """Northgate (sender) answered Riverside's request: delivered into RIV-1."""
+    from decisions.exchange import services as exchange_services
+
+    exchange = _to_northgate(w)
+    factories.take_and_record(exchange, w.users["other_practitioner"], shared=True)
+    answer = exchange_services.exchange_answer(
+        user=w.users["other_practitioner"], exchange_id=exchange.pk
+    )
+    return answer.delivery
+
+
+def _shared_decision(w):
+    """A decision on RIV-1 whose share record says it was shared (outgoing)."""
+    from decisions.lifecycle import services as lifecycle_services
+
+    decision = factories.make_decision(
+        factories.make_request(_listed(w).case, direction="outgoing"),
+        w.users["practitioner"],
+        requires_approval=False,
+        outcome="share",
+    )
+    lifecycle_services.share_record(
+        decision=decision, user=w.users["practitioner"], shared=True,
+        what_was_shared="Concern", shared_with="Northgate", shared_on=w.share_request.received_on,
+        method="secure_portal",
+    )
+    return decision
+
+
+def _told_delivery(w):
+    """Riverside (sender) told Northgate (recipient): in Northgate's inbox, not filed."""
+    from decisions.exchange import services as exchange_services
+
+    return exchange_services.exchange_tell(
+        user=w.users["practitioner"], decision=_shared_decision(w), to_organisation=w.other_org
     )
 
 
@@ -211,6 +293,75 @@ MATRIX = {
         decision_url("decision_reconsider"),
         expect(404, practitioner=200, manager=200),
     ),
+    # Exchange between organisations (decisions/exchange/). Admins hold no case role.
+    "exchange_directory": (
+        lambda w: reverse("exchange_directory"), expect(200, admin=404, other_admin=404)
+    ),
+    "exchange_ask": (case_url("exchange_ask"), expect(404, practitioner=200, manager=200)),
+    # The sender's half (Riverside asks): the recipient never sees it.
+    "exchange_sent_detail": (
+        lambda w: reverse("exchange_sent_detail", args=[_to_northgate(w).pk]),
+        expect(404, practitioner=200, manager=200, lead=200),
+    ),
+    "exchange_incoming": (
+        lambda w: reverse("exchange_incoming"), expect(200, admin=404, other_admin=404)
+    ),
+    # The recipient's half (Northgate asks Riverside): the request only, to all of Riverside's
+    # practitioners, managers and leads; the sender and Eastfield get 404.
+    "exchange_incoming_detail": (
+        lambda w: reverse("exchange_incoming_detail", args=[_to_riverside(w).pk]),
+        expect(404, practitioner=200, unassigned=200, manager=200, lead=200),
+    ),
+    "exchange_take": (
+        lambda w: reverse("exchange_take", args=[_to_riverside(w).pk]),
+        expect(404, practitioner=200, unassigned=200, manager=200, lead=302),  # leads only read
+    ),
+    "exchange_answer": (
+        lambda w: reverse("exchange_answer", args=[_recorded(w).pk]),
+        expect(404, practitioner=200, manager=200, unassigned=302, lead=302),
+    ),
+    "exchange_tell": (
+        lambda w: reverse("exchange_tell", args=[_shared_decision(w).pk]),
+        expect(404, practitioner=200, manager=200),
+    ),
+    "exchange_inbox": (
+        lambda w: reverse("exchange_inbox"),
+        expect(404, manager=200, lead=200, other_manager=200, other_lead=200),
+    ),
+    # A delivery (Northgate answered Riverside into RIV-1): the recipient's assignees are
+    # granted it, its managers and leads read it; the sender reads its own record of it.
+    "delivery_detail": (
+        lambda w: reverse("delivery_detail", args=[_answered_delivery(w).pk]),
+        expect(
+            404, practitioner=200, manager=200, lead=200,
+            other_practitioner=200, other_manager=200, other_lead=200,
+            third_practitioner=404, third_manager=404, third_lead=404,
+        ),
+    ),
+    "delivery_acknowledge": (  # POST acknowledges; GET goes back to the delivery
+        lambda w: reverse("delivery_acknowledge", args=[_answered_delivery(w).pk]),
+        expect(
+            404, practitioner=302, manager=302, lead=302,
+            other_practitioner=302, other_manager=302, other_lead=302,
+            third_practitioner=404, third_manager=404, third_lead=404,
+        ),
+    ),
+    "delivery_correct": (  # the sender's case writers only
+        lambda w: reverse("delivery_correct", args=[_answered_delivery(w).pk]),
+        expect(
+            404, other_practitioner=200, other_manager=200,
+            third_practitioner=404, third_manager=404, third_lead=404,
+        ),
+    ),
+    # Told (Riverside to Northgate), in Northgate's inbox: its managers file it.
+    "delivery_file": (
+        lambda w: reverse("delivery_file", args=[_told_delivery(w).pk]),
+        expect(
+            404, practitioner=302, manager=302, lead=302, other_manager=200, other_lead=302,
+            third_practitioner=404, third_manager=404, third_lead=404,
+        ),
+    ),
+    "complaint_add": (decision_url("complaint_add"), expect(404, lead=200)),
     # Account security (isg/accounts): the user's own account, in no organisation.
     # Managers, leads and admins already have a device (tests/conftest.py), so set-up sends
     # them on; nobody has new recovery codes to see; everyone is verified already.
@@ -288,12 +439,20 @@ def test_other_organisations_never_get_in_to_object_urls():
             "audit_export_pdf",
             "audit_verify_start",  # the whole log is one chain: any lead may check it
             "approval_queue",  # each manager's own organisation's queue
+            "exchange_directory",  # the directory and queues: each their own organisation's
+            "exchange_incoming",
+            "exchange_inbox",
         ) or name.startswith(("guidance:", "admin:guidance_")):  # not organisation-specific
             continue
         if name in ACCOUNT_PAGES:  # the user's own account, not an organisation's object
             continue
-        for role in OTHERS:
+        # A delivery is both organisations' record; a third organisation never gets in.
+        parties = OTHERS if name not in DELIVERY_PAGES else THIRDS
+        for role in parties:
             assert statuses[role] in (302, 404), (name, role)
+
+
+DELIVERY_PAGES = {"delivery_detail", "delivery_acknowledge", "delivery_correct", "delivery_file"}
 
 
 ACCOUNT_PAGES = {
@@ -325,6 +484,9 @@ CELLS = [(name, role) for name in MATRIX for role in ROLES]
 @pytest.mark.parametrize(("name", "role"), CELLS, ids=[f"{n}-{r}" for n, r in CELLS])
 def test_permission_matrix(world, client_for, name, role):
     build, statuses = MATRIX[name]
+    if role in THIRDS:
+        third = factories.make_organisation("Eastfield")
+        world.users[role] = factories.make_user(third, ROLE_OF[role.removeprefix("third_")])
     client = client_for(None if role == "anonymous" else world.users[role])
     response = client.get(build(world))
     assert response.status_code == statuses[role], (name, role, response.status_code)

@@ -147,7 +147,7 @@ def guidance_compare(world, n):
 PAGES = {
     "dashboard": (dashboard, 15),
     "case list": (case_list, 13),
-    "case detail": (case_detail, 20),
+    "case detail": (case_detail, 22),  # +2 since issue 14: requests sent, information received
     "request detail": (request_detail, 16),
     # +2 since issue 15: the record_viewed entry also writes its Merkle-tree nodes.
     "decision record": (decision_record, 25),

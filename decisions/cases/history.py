@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history import utils as history_utils
 
-from decisions.models import Case, FollowUp, Person, ShareRequest
+from decisions.models import Case, ExchangeRequest, FollowUp, Person, ShareRequest
 from isg.accounts.models import User
 
 BLANK = "(blank)"
 EDIT_WINDOW = datetime.timedelta(seconds=5)
 
 # The records with a django-simple-history `history` (HistoricalRecords on the model).
-Tracked = Case | Person | ShareRequest | FollowUp
+Tracked = Case | Person | ShareRequest | FollowUp | ExchangeRequest
 
 
 def changed_by(obj: Tracked, user: User) -> None:

@@ -3,10 +3,10 @@ fetches them through these; anything else is a 404, never a 403."""
 
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from decisions.models import Case, Decision, ShareRequest
+from decisions.models import Case, Correction, Decision, Delivery, ExchangeRequest, ShareRequest
 from isg.accounts.models import Role, User
 from isg.accounts.roles import CASE_WRITERS, organisations_where
 
@@ -99,4 +99,19 @@ def can_decide(user: User, share_request: ShareRequest) -> bool:
         share_request.is_open
         and current_decision(share_request) is None
         and can_write_case(user, share_request.case_id)
+    )
+
+
+def exchanges_from(case: Case) -> QuerySet[ExchangeRequest]:
+    """Requests this case sent to other organisations (decisions/exchange/)."""
+    return case.exchanges_sent.select_related("to_organisation")
+
+
+def received_into(case: Case) -> QuerySet[Delivery]:
+    """Information delivered into this case (in answer, or filed), marked if corrected since.
+    Who may open each one is the exchange's rule (exchange.selectors.get_delivery_for)."""
+    return (
+        Delivery.objects.filter(Q(to_case=case) | Q(filing__case=case))
+        .select_related("from_organisation")
+        .annotate(corrected=Exists(Correction.objects.filter(delivery=OuterRef("pk"))))
     )

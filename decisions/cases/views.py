@@ -50,6 +50,8 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "assigned": case.assigned.all(),
             "can_write": selectors.can_write_case(user_of(request), case.pk),
             "history": changes_of(case),
+            "exchanges_sent": selectors.exchanges_from(case),
+            "received": selectors.received_into(case),
         },
     )
 

@@ -10,6 +10,19 @@ from decisions.models.audit import (
 from decisions.models.base import ImmutableModel, ImmutableQuerySet, ImmutableRecordError
 from decisions.models.cases import Case, Person, ShareRequest
 from decisions.models.decisions import SHARING_OUTCOMES, Decision, DecisionDraft
+from decisions.models.exchange import (
+    CaseUserObjectPermission,
+    Chase,
+    Complaint,
+    Correction,
+    Delivery,
+    DeliveryFiling,
+    DeliveryUserObjectPermission,
+    DirectoryEntry,
+    ExchangeAnswer,
+    ExchangeRequest,
+    Receipt,
+)
 from decisions.models.lifecycle import Approval, FollowUp, InfoResponse, ShareRecord
 
 __all__ = [
@@ -21,14 +34,25 @@ __all__ = [
     "AuditVerification",
     "AuditVerifyRun",
     "Case",
+    "CaseUserObjectPermission",
+    "Chase",
+    "Complaint",
+    "Correction",
     "Decision",
     "DecisionDraft",
+    "Delivery",
+    "DeliveryFiling",
+    "DeliveryUserObjectPermission",
+    "DirectoryEntry",
+    "ExchangeAnswer",
+    "ExchangeRequest",
     "FollowUp",
     "ImmutableModel",
     "ImmutableQuerySet",
     "ImmutableRecordError",
     "InfoResponse",
     "Person",
+    "Receipt",
     "ShareRecord",
     "ShareRequest",
 ]

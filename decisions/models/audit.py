@@ -40,6 +40,19 @@ class AuditEntry(ImmutableModel):
         TWO_FACTOR_ENABLED = "two_factor_enabled", "Two-factor turned on"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor reset"
         RECOVERY_CODES_GENERATED = "recovery_codes_generated", "New recovery codes made"
+        # Exchange between organisations: each side's log records its own half.
+        EXCHANGE_SENT = "exchange_sent", "Request sent to another organisation"
+        EXCHANGE_TAKEN = "exchange_taken", "Request taken"
+        EXCHANGE_ANSWERED = "exchange_answered", "Request answered"
+        DELIVERED = "delivered", "Information delivered"
+        DELIVERY_FILED = "delivery_filed", "Delivery filed to a case"
+        ACKNOWLEDGED = "acknowledged", "Delivery acknowledged"
+        CORRECTED = "corrected", "Correction recorded"
+        COMPLAINED = "complained", "Complaint recorded"
+        CHASED = "chased", "Chased"
+        ACCESS_GRANTED = "access_granted", "Access granted"
+        ACCESS_REMOVED = "access_removed", "Access removed"
+        CASE_RESTRICTED = "case_restricted", "Case restriction changed"
 
     sequence = models.PositiveBigIntegerField(unique=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -32,6 +32,11 @@ class Case(models.Model):
         help_text="Practitioners working on the case. Only they, managers and leads can see it.",
     )
     is_closed = models.BooleanField(default=False)
+    restricted = models.BooleanField(
+        "Restricted case",
+        default=False,
+        help_text="Only the people granted it by name, and the safeguarding leads, can see it.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from decisions.exchange.deliveries import chase_overdue
 from decisions.lifecycle import services
 
 
@@ -17,3 +18,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         sent = services.send_reminders()
         self.stdout.write(f"{sent} reminder{'s' if sent != 1 else ''} sent")
+        # Exchanges: unanswered requests past their due date, unacknowledged deliveries.
+        chased = chase_overdue()
+        self.stdout.write(f"{chased} exchange{'s' if chased != 1 else ''} chased")

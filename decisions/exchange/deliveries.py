@@ -1,0 +1,198 @@
+"""After a delivery: filing it to a case, acknowledging it, correcting it; complaints about a
+decision; chasing what is overdue. Each change in one transaction with its audit entries."""
+
+import datetime
+from functools import partial
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from decisions.audit.record import record
+from decisions.cases.selectors import can_write_case
+from decisions.cases.services import case_create
+from decisions.exchange import notify
+from decisions.exchange import selectors as rules
+from decisions.exchange.access import grant_delivery
+from decisions.exchange.log import record_both
+from decisions.lifecycle.services import NotNow
+from decisions.models import (
+    AuditEntry,
+    Case,
+    Chase,
+    Complaint,
+    Correction,
+    Decision,
+    Delivery,
+    DeliveryFiling,
+    ExchangeRequest,
+    Receipt,
+)
+from isg.accounts.models import User
+
+# A delivery not acknowledged within this many days is chased.
+ACKNOWLEDGE_WITHIN_DAYS = 2
+
+
+def _locked(delivery: Delivery) -> Delivery:
+    return Delivery.objects.select_for_update().get(pk=delivery.pk)
+
+
+@transaction.atomic
+def delivery_file(
+    *, user: User, delivery: Delivery, case: Case | None = None, new_reference: str = ""
+) -> DeliveryFiling:
+    delivery = _locked(delivery)
+    if not rules.may_file(user, delivery):
+        raise NotNow("This delivery is already filed, or is not yours to file.")
+    if case is None:
+        case = case_create(
+            user=user, organisation=delivery.to_organisation, reference=new_reference.strip()
+        )
+    elif case.organisation_id != delivery.to_organisation_id or not can_write_case(user, case.pk):
+        raise PermissionDenied("File the delivery to a case of yours.")
+    filing = DeliveryFiling.objects.create(delivery=delivery, case=case, filed_by=user)
+    record(
+        action=AuditEntry.Action.DELIVERY_FILED,
+        actor=user,
+        obj=delivery,
+        case=case,
+        snapshot={"reference": delivery.reference, "side": "recipient"},
+    )
+    grant_delivery(delivery, case, by=user)
+    return filing
+
+
+@transaction.atomic
+def delivery_acknowledge(*, user: User, delivery: Delivery) -> Receipt:
+    delivery = _locked(delivery)
+    if not rules.may_acknowledge(user, delivery):
+        raise NotNow("This delivery is already acknowledged, or is not yours to acknowledge.")
+    receipt = Receipt.objects.create(delivery=delivery, acknowledged_by=user)
+    record_both(
+        AuditEntry.Action.ACKNOWLEDGED,
+        user=user,
+        obj=delivery,
+        sender=delivery.from_organisation,
+        recipient=delivery.to_organisation,
+        reference=delivery.reference,
+        sender_case=delivery.decision.case,
+        recipient_case=delivery.recipient_case,
+    )
+    return receipt
+
+
+@transaction.atomic
+def delivery_correct(*, user: User, delivery: Delivery, correction: str) -> Correction:
+    """The sender says what was wrong; the original stays, every recipient is told."""
+    if not rules.may_correct(user, delivery):
+        raise PermissionDenied("Only someone working on the sender's case can correct it.")
+    written = Correction(delivery=delivery, correction=correction.strip(), corrected_by=user)
+    written.full_clean()
+    written.save()
+    record_both(
+        AuditEntry.Action.CORRECTED,
+        user=user,
+        obj=delivery,
+        sender=delivery.from_organisation,
+        recipient=delivery.to_organisation,
+        reference=delivery.reference,
+        sender_case=delivery.decision.case,
+        recipient_case=delivery.recipient_case,
+        correction=str(written.pk),
+    )
+    transaction.on_commit(lambda: notify.correction_made(delivery))
+    return written
+
+
+@transaction.atomic
+def complaint_record(
+    *, user: User, decision: Decision, made_by: str, received_on: datetime.date, details: str
+) -> Complaint:
+    if not rules.may_complain(user, decision):
+        raise PermissionDenied("The safeguarding lead records complaints.")
+    complaint = Complaint(
+        decision=decision,
+        organisation=decision.organisation,
+        made_by=made_by.strip(),
+        received_on=received_on,
+        details=details.strip(),
+        recorded_by=user,
+    )
+    complaint.full_clean()
+    complaint.save()
+    record(
+        action=AuditEntry.Action.COMPLAINED,
+        actor=user,
+        obj=complaint,
+        case=decision.case,
+        outcome=decision.outcome,
+        snapshot={"decision": str(decision.pk), "received_on": received_on},
+    )
+    return complaint
+
+
+def _chase_once(today: datetime.date, **target: object) -> bool:
+    """A chase row for today, unless one is there already (then False)."""
+    try:
+        with transaction.atomic():
+            Chase.objects.create(chased_on=today, **target)
+    except IntegrityError:
+        return False
+    return True
+
+
+def overdue_requests(today: datetime.date) -> list[ExchangeRequest]:
+    return list(
+        ExchangeRequest.objects.filter(
+            status__in=ExchangeRequest.OPEN_STATUSES, due_on__lt=today
+        ).select_related("to_organisation", "from_organisation", "from_case", "taken_by")
+    )
+
+
+def unacknowledged_deliveries(today: datetime.date) -> list[Delivery]:
+    cutoff = today - datetime.timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)
+    return list(
+        Delivery.objects.filter(receipt__isnull=True, delivered_at__date__lt=cutoff)
+        .select_related("to_organisation", "from_organisation", "decision__case")
+    )
+
+
+def chase_overdue(*, today: datetime.date | None = None) -> int:
+    """Chase each overdue request and unacknowledged delivery at most once a day; safe to
+    run again. Returns how many were chased."""
+    today = today or timezone.localdate()
+    chased = 0
+    for exchange in overdue_requests(today):
+        with transaction.atomic():
+            if not _chase_once(today, exchange_request=exchange):
+                continue
+            record_both(
+                AuditEntry.Action.CHASED,
+                user=None,
+                obj=exchange,
+                sender=exchange.from_organisation,
+                recipient=exchange.to_organisation,
+                reference=exchange.reference,
+                sender_case=exchange.from_case,
+                what="request",
+            )
+            transaction.on_commit(partial(notify.request_chased, exchange))
+        chased += 1
+    for delivery in unacknowledged_deliveries(today):
+        with transaction.atomic():
+            if not _chase_once(today, delivery=delivery):
+                continue
+            record_both(
+                AuditEntry.Action.CHASED,
+                user=None,
+                obj=delivery,
+                sender=delivery.from_organisation,
+                recipient=delivery.to_organisation,
+                reference=delivery.reference,
+                sender_case=delivery.decision.case,
+                what="delivery",
+            )
+            transaction.on_commit(partial(notify.delivery_chased, delivery))
+        chased += 1
+    return chased

@@ -1,0 +1,214 @@
+"""Forms for asking, taking, answering, telling, filing, correcting and complaints."""
+
+from typing import Any
+
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from decisions.models import Case, ShareRequest
+from isg.accounts.models import Organisation
+from isg.ui.fields import DateInputField
+from isg.ui.forms import form_helper
+
+NEW_CASE = "new"
+
+
+def _date(label: str, required: str, **kwargs: Any) -> DateInputField:
+    field = DateInputField(label=label, help_text="For example, 27 3 2026", **kwargs)
+    field.error_messages = {**field.error_messages, "required": required}
+    return field
+
+
+class OrganisationChoiceForm(forms.Form):
+    """A choice among directory organisations, by id, without trusting the id's size."""
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(org.pk): org for org in organisations}
+        self.fields["to_organisation"] = forms.ChoiceField(
+            label="Which organisation?",
+            choices=[(pk, org.name) for pk, org in self.organisations.items()],
+            widget=forms.RadioSelect,
+            error_messages={"required": "Select an organisation"},
+        )
+
+    def organisation(self) -> Organisation:
+        return self.organisations[self.cleaned_data["to_organisation"]]
+
+
+class AskForm(OrganisationChoiceForm):
+    purpose = forms.CharField(
+        label="Why do you need the information?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "Enter why the information is needed"},
+    )
+    information_requested = forms.CharField(
+        label="What information are you asking for?",
+        help_text="As specifically as you can. Do not include names they do not need.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "Enter what information you are asking for"},
+    )
+    urgency = forms.ChoiceField(
+        choices=ShareRequest.URGENCIES,
+        widget=forms.RadioSelect,
+        initial="routine",
+        error_messages={"required": "Select how urgent it is"},
+    )
+    due_on = _date("Answer needed by", "Enter the date an answer is needed by")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.radios("to_organisation", legend_size=Size.SMALL),
+            Field.textarea("purpose"),
+            Field.textarea("information_requested"),
+            Field.radios("urgency", legend_size=Size.SMALL),
+            Field("due_on"),
+            submit="Send the request",
+        )
+
+    def clean_due_on(self) -> Any:
+        due = self.cleaned_data["due_on"]
+        if due < timezone.localdate():
+            raise forms.ValidationError("The date an answer is needed by must be today or later")
+        return due
+
+
+class CaseChoiceForm(forms.Form):
+    """One of the user's own cases, or a new case with a reference."""
+
+    submit_label = "Continue"
+
+    def __init__(self, *args: Any, cases: QuerySet[Case], organisation: Organisation,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.cases = {str(case.pk): case for case in cases}
+        self.fields["case"] = forms.ChoiceField(
+            label="Which of your cases is it about?",
+            choices=[*((pk, case.reference) for pk, case in self.cases.items()),
+                     (NEW_CASE, "A new case")],
+            widget=forms.RadioSelect,
+            error_messages={"required": "Select a case, or a new case"},
+        )
+        self.fields["new_reference"] = forms.CharField(
+            label="Reference for the new case",
+            help_text="Your organisation's reference. Do not use the child's name.",
+            max_length=40,
+            required=False,
+        )
+        self.helper = form_helper(
+            Field.radios("case", legend_size=Size.SMALL),
+            Field.text("new_reference", field_width=20),
+            submit=self.submit_label,
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        reference = cleaned.get("new_reference", "").strip()
+        if cleaned.get("case") == NEW_CASE:
+            if not reference:
+                self.add_error("new_reference", "Enter a reference for the new case")
+            elif Case.objects.filter(organisation=self.organisation, reference=reference).exists():
+                self.add_error("new_reference", "A case with this reference already exists")
+        return cleaned
+
+    def chosen(self) -> dict[str, Any]:
+        """The service's case arguments: an existing case, or a new case's reference."""
+        choice = self.cleaned_data["case"]
+        if choice == NEW_CASE:
+            return {"case": None, "new_reference": self.cleaned_data["new_reference"]}
+        return {"case": self.cases[choice]}
+
+
+class TakeForm(CaseChoiceForm):
+    submit_label = "Take the request"
+
+
+class FileForm(CaseChoiceForm):
+    submit_label = "File it to this case"
+
+
+class RefusalAnswerForm(forms.Form):
+    reasons = forms.CharField(
+        label="Your reasons for not sharing",
+        help_text="The organisation that asked reads these words.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        error_messages={"required": "Write your reasons for not sharing"},
+    )
+    may_ask_again = forms.TypedChoiceField(
+        label="May they ask again?",
+        choices=[("yes", "Yes, if something changes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they may ask again"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.textarea("reasons"),
+            Field.radios("may_ask_again", legend_size=Size.SMALL),
+            submit="Send the answer",
+        )
+
+
+class ConfirmForm(forms.Form):
+    def __init__(self, *args: Any, submit: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(submit=submit)
+
+
+class TellForm(OrganisationChoiceForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.radios("to_organisation", legend_size=Size.SMALL),
+            submit="Deliver the information",
+        )
+
+
+class CorrectionForm(forms.Form):
+    correction = forms.CharField(
+        label="What was wrong, and what is right",
+        help_text="The original stays as it was; this is shown beside it to every recipient.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        error_messages={"required": "Write the correction"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.textarea("correction"), submit="Record the correction")
+
+
+class ComplaintForm(forms.Form):
+    made_by = forms.CharField(
+        label="Who complained",
+        help_text="Their role, for example the child's parent. Not their name.",
+        max_length=200,
+        error_messages={"required": "Enter who complained"},
+    )
+    received_on = _date("Received on", "Enter the date the complaint was received")
+    details = forms.CharField(
+        label="The complaint",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        error_messages={"required": "Enter the complaint"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.text("made_by"),
+            Field("received_on"),
+            Field.textarea("details"),
+            submit="Record the complaint",
+        )
+

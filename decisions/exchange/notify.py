@@ -1,0 +1,126 @@
+"""Emails about exchanges: a request or a delivery arrived, an answer came back, a correction,
+a chase. As every email of ISG's: a reference and a link, no names, no case content.
+
+Services call these through `transaction.on_commit`. A failure to send is logged and goes no
+further: the request is already in the recipient's queue, the delivery in its inbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Q
+from django.urls import reverse
+
+from decisions.lifecycle.notify import link
+from decisions.models import Delivery, ExchangeRequest
+from isg.accounts.models import Organisation, Role, User
+
+logger = logging.getLogger(__name__)
+
+Addressee = str  # an email address
+
+
+def send(addresses: Iterable[Addressee], subject: str, body: str, *, about: str) -> int:
+    """One message per address, so nobody sees who else was told; never raises."""
+    messages = [
+        EmailMessage(subject=subject, body=body, to=[address])
+        for address in sorted(set(addresses))
+        if address
+    ]
+    if not messages:
+        return 0
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:
+        logger.exception("Email about %s could not be sent; nothing else is affected", about)
+        return 0
+
+
+def duty_addresses(organisation: Organisation) -> list[Addressee]:
+    """The organisation's duty inbox and its managers."""
+    entry = getattr(organisation, "directory_entry", None)
+    managers = User.objects.filter(
+        memberships__organisation=organisation, memberships__role=Role.MANAGER, is_active=True
+    ).values_list("email", flat=True)
+    return [*([entry.duty_inbox] if entry and entry.duty_inbox else []), *managers]
+
+
+def request_arrived(exchange: ExchangeRequest) -> int:
+    url = link(reverse("exchange_incoming_detail", args=[exchange.pk]))
+    return send(
+        duty_addresses(exchange.to_organisation),
+        f"ISG: request {exchange.reference} from another organisation",
+        f"A request for information, {exchange.reference}, is in your organisation's queue. "
+        f"An answer is due by {exchange.due_on:%d %B %Y}.\n\nSee it: {url}\n",
+        about=exchange.reference,
+    )
+
+
+def answer_arrived(exchange: ExchangeRequest) -> int:
+    case = exchange.from_case
+    url = link(reverse("exchange_sent_detail", args=[exchange.pk]))
+    addresses = [exchange.asked_by.email, *case.assigned.values_list("email", flat=True)]
+    return send(
+        addresses,
+        f"ISG: your request on case {case.reference} was answered",
+        f"Request {exchange.reference} on case {case.reference} was answered.\n\nSee it: {url}\n",
+        about=exchange.reference,
+    )
+
+
+def delivery_arrived(delivery: Delivery) -> int:
+    url = link(reverse("exchange_inbox"))
+    return send(
+        duty_addresses(delivery.to_organisation),
+        f"ISG: information {delivery.reference} delivered to your organisation",
+        f"Information, {delivery.reference}, was delivered to your organisation's inbox. "
+        f"File it to a case and acknowledge it.\n\nSee it: {url}\n",
+        about=delivery.reference,
+    )
+
+
+def recipients_of(delivery: Delivery) -> list[Addressee]:
+    """Everyone granted the delivery, and the recipient's managers."""
+    granted = User.objects.filter(
+        Q(deliveryuserobjectpermission__content_object=delivery) & Q(is_active=True)
+    ).values_list("email", flat=True)
+    return [*granted, *duty_addresses(delivery.to_organisation)]
+
+
+def correction_made(delivery: Delivery) -> int:
+    url = link(reverse("delivery_detail", args=[delivery.pk]))
+    return send(
+        recipients_of(delivery),
+        f"ISG: a correction to information {delivery.reference}",
+        f"The sender corrected information {delivery.reference} delivered to your "
+        f"organisation. The original is kept; read the correction beside it.\n\nSee it: {url}\n",
+        about=delivery.reference,
+    )
+
+
+def request_chased(exchange: ExchangeRequest) -> int:
+    url = link(reverse("exchange_incoming_detail", args=[exchange.pk]))
+    addresses = [*duty_addresses(exchange.to_organisation)]
+    if exchange.taken_by is not None:
+        addresses.append(exchange.taken_by.email)
+    return send(
+        addresses,
+        f"ISG: request {exchange.reference} is overdue",
+        f"Request {exchange.reference} was due on {exchange.due_on:%d %B %Y} and has not "
+        f"been answered.\n\nSee it: {url}\n",
+        about=exchange.reference,
+    )
+
+
+def delivery_chased(delivery: Delivery) -> int:
+    url = link(reverse("delivery_detail", args=[delivery.pk]))
+    return send(
+        recipients_of(delivery),
+        f"ISG: information {delivery.reference} is not acknowledged",
+        f"Information {delivery.reference} delivered to your organisation has not been "
+        f"acknowledged yet.\n\nSee it: {url}\n",
+        about=delivery.reference,
+    )
