@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac as hmac_lib
-from collections.abc import Callable, Sequence
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connections, router
 
 from decisions.audit import checkpoints
-from decisions.audit.chain import GENESIS_HASH, AuditKey, audit_keys, canonical_bytes
+from decisions.audit.chain import (
+    GENESIS_HASH,
+    AuditKey,
+    audit_keys,
+    canonical_bytes,
+    canonical_bytes_fast,
+)
 from decisions.models import AuditEntry, AuditVerification
 from isg.accounts.models import User
 
@@ -36,7 +46,6 @@ CHAIN_FIELDS = (
     "entry_hash",
     "hmac",
 )
-
 
 
 @dataclass
@@ -99,14 +108,8 @@ def verify_chain(
 
     expected_sequence = start
     checked = 0
-    rows = (
-        AuditEntry.objects.filter(sequence__gte=start)
-        .order_by("sequence")
-        .values_list(*CHAIN_FIELDS)
-        .iterator(chunk_size=chunk_size)
-    )
-    for row in rows:
-        problem = check_row(row, expected_sequence, expected_prev, keys, macs)
+    for row, content in chain_rows(start, chunk_size):
+        problem = check_row(row, expected_sequence, expected_prev, keys, macs, content)
         if problem:
             failed, reason = problem
             return VerificationResult(False, checked, start, row[0], failed, reason)
@@ -138,14 +141,83 @@ def verify_chain(
     return VerificationResult(True, checked, start, up_to)
 
 
+_HEX_UUID = re.compile(r"[0-9a-f]{32}")
+
+
+def chain_rows(start: int, chunk_size: int) -> Iterator[tuple[tuple[Any, ...], bytes]]:
+    """Every entry from `start` in sequence order, as (its CHAIN_FIELDS row, its canonical
+    bytes), read with one chunked (on PostgreSQL server-side) cursor, as the ORM's iterator()
+    reads, but without the ORM's per-row converters: the three columns that need converting
+    are converted here exactly as Django converts them (a naive SQLite datetime is UTC; a
+    SQLite UUID is 32 hex digits; the snapshot is JSON text, kept as text if it is not JSON,
+    as JSONField.from_db_value does), and anything else is read again through the ORM.
+    tests/decisions/audit/test_canonical_fast.py holds the bytes to `canonical_bytes`."""
+    using = router.db_for_read(AuditEntry)
+    connection = connections[using]
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    column_of = dict(field.get_attname_column() for field in AuditEntry._meta.concrete_fields)
+    columns = [connection.ops.quote_name(column_of[name]) for name in CHAIN_FIELDS]
+    if connection.vendor == "sqlite":
+        # The text as stored: sqlite3 would otherwise run Django's parse_datetime on each.
+        columns[1] = f"CAST({columns[1]} AS TEXT)"
+    elif connection.vendor == "postgresql":
+        # Text, not psycopg's (Python) timestamptz loader: UTC, always six digits of
+        # microseconds, which fromisoformat reads back into the same instant.
+        columns[1] = f"to_char({columns[1]} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+    sequence = connection.ops.quote_name("sequence")
+    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE {sequence} >= %s ORDER BY {sequence}"
+    utc, from_iso = datetime.UTC, datetime.datetime.fromisoformat
+    loads, decode_error = json.loads, json.JSONDecodeError
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [start])
+        while batch := cursor.fetchmany(chunk_size):
+            for raw in batch:
+                created_at, case, snapshot = raw[1], raw[8], raw[10]
+                if type(created_at) is str:
+                    # What Django's parse_datetime tries first; anything else: the ORM.
+                    try:
+                        created_at = from_iso(created_at)
+                    except ValueError:
+                        pass
+                usual = type(created_at) is datetime.datetime
+                if usual and created_at.tzinfo is None:
+                    created_at = created_at.replace(tzinfo=utc)  # both read UTC wall time
+                if type(case) is str:
+                    if _HEX_UUID.fullmatch(case):
+                        case = f"{case[:8]}-{case[8:12]}-{case[12:16]}-{case[16:20]}-{case[20:]}"
+                    else:
+                        usual = False  # not how Django stores a UUID on SQLite
+                elif case is not None:
+                    case = str(case)  # psycopg's uuid.UUID
+                if type(snapshot) is str:
+                    try:
+                        snapshot = loads(snapshot)
+                    except decode_error:
+                        pass
+                if not usual:  # read this one through the ORM, as verification used to
+                    row = (
+                        AuditEntry.objects.using(using)
+                        .filter(sequence=raw[0])
+                        .values_list(*CHAIN_FIELDS)
+                        .get()
+                    )
+                    yield row, canonical_bytes(*row[:13])
+                    continue
+                row = (raw[0], created_at, *raw[2:8], case, raw[9], snapshot, *raw[11:])
+                yield row, canonical_bytes_fast(*row[:13])
+
+
 def check_row(
     row: tuple[Any, ...],
     expected_sequence: int,
     expected_prev: str,
     keys: dict[str, AuditKey],
     macs: dict[str, hmac_lib.HMAC],
+    content: bytes | None = None,
 ) -> tuple[int, str] | None:
-    """The first problem with one row of CHAIN_FIELDS, as (sequence, why), or None."""
+    """The first problem with one row of CHAIN_FIELDS, as (sequence, why), or None.
+
+    `content` is the row's canonical bytes if the caller has them (`chain_rows`)."""
     sequence = row[0]
     if sequence > expected_sequence:
         missing = (
@@ -161,7 +233,8 @@ def check_row(
             f"broken link: its prev_hash is not the hash of entry {sequence - 1} "
             "(entries reordered, or an entry inserted or replaced before it)"
         )
-    content = canonical_bytes(*row[:13])
+    if content is None:
+        content = canonical_bytes(*row[:13])
     if hashlib.sha256(content).hexdigest() != row[13]:
         return sequence, "content changed: its SHA-256 does not match what is stored"
     mac = macs.get(row[12])
