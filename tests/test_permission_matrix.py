@@ -189,6 +189,7 @@ MATRIX = {
         expect(404, practitioner=200, manager=200, lead=200),
     ),
     "case_edit": (case_url("case_edit"), expect(404, practitioner=200, manager=200)),
+    "case_access": (case_url("case_access"), expect(404, lead=200)),
     "person_add": (case_url("person_add"), expect(404, practitioner=200, manager=200)),
     "request_open": (case_url("request_open"), expect(404, practitioner=200, manager=200)),
     "request_detail": (

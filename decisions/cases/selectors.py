@@ -6,9 +6,27 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from decisions.models import Case, Correction, Decision, Delivery, ExchangeRequest, ShareRequest
+from decisions.models import (
+    Case,
+    CaseUserObjectPermission,
+    Correction,
+    Decision,
+    Delivery,
+    ExchangeRequest,
+    ShareRequest,
+)
 from isg.accounts.models import Role, User
-from isg.accounts.roles import CASE_WRITERS, organisations_where
+from isg.accounts.roles import CASE_WRITERS, has_role, organisations_where
+
+
+def _restriction(user: User) -> Q:
+    """A restricted case is seen only by those granted it by name and by its organisation's
+    safeguarding leads, whatever their role (decisions/exchange/access.py grants it)."""
+    granted = CaseUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_case"
+    ).values("content_object")
+    leads = organisations_where(user, (Role.LEAD,))
+    return Q(restricted=False) | Q(organisation_id__in=leads) | Q(pk__in=granted)
 
 
 def cases_for(user: User) -> QuerySet[Case]:
@@ -25,7 +43,9 @@ def cases_for(user: User) -> QuerySet[Case]:
     if not wide and not narrow:
         return Case.objects.none()
     visible = Q(organisation_id__in=wide) | Q(organisation_id__in=narrow, assigned=user)
-    return Case.objects.filter(pk__in=Case.objects.filter(visible).values("pk"))
+    return Case.objects.filter(
+        pk__in=Case.objects.filter(visible).filter(_restriction(user)).values("pk")
+    )
 
 
 def cases_writable_by(user: User) -> QuerySet[Case]:
@@ -35,12 +55,19 @@ def cases_writable_by(user: User) -> QuerySet[Case]:
     managed = organisations_where(user, (Role.MANAGER,))
     practised = organisations_where(user, (Role.PRACTITIONER,))
     visible = Q(organisation_id__in=managed) | Q(organisation_id__in=practised, assigned=user)
-    return Case.objects.filter(pk__in=Case.objects.filter(visible).values("pk"))
+    return Case.objects.filter(
+        pk__in=Case.objects.filter(visible).filter(_restriction(user)).values("pk")
+    )
 
 
 def can_write_case(user: User, case_id: Any) -> bool:
     """The one rule for changing a case and what hangs off it (requests, decisions' records)."""
     return cases_writable_by(user).filter(pk=case_id).exists()
+
+
+def may_manage_access(user: User, case: Case) -> bool:
+    """The organisation's safeguarding lead restricts a case and names who may see it."""
+    return has_role(user, case.organisation_id, (Role.LEAD,))
 
 
 def can_create_cases(user: User) -> bool:

@@ -49,6 +49,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "requests": case.requests.select_related("opened_by"),
             "assigned": case.assigned.all(),
             "can_write": selectors.can_write_case(user_of(request), case.pk),
+            "can_manage_access": selectors.may_manage_access(user_of(request), case),
             "history": changes_of(case),
             "exchanges_sent": selectors.exchanges_from(case),
             "received": selectors.received_into(case),

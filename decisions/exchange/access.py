@@ -11,9 +11,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from decisions.audit.record import record
 from decisions.cases.history import changed_by
+from decisions.cases.selectors import may_manage_access
 from decisions.models import AuditEntry, Case, Delivery
-from isg.accounts.models import Role, User
-from isg.accounts.roles import has_role
+from isg.accounts.models import User
 
 VIEW_DELIVERY = "decisions.view_delivery"
 VIEW_CASE = "decisions.view_case"
@@ -34,11 +34,6 @@ def grant_delivery(delivery: Delivery, case: Case, *, by: User | None) -> list[s
             snapshot={"delivery": delivery.reference, "users": sorted(granted)},
         )
     return granted
-
-
-def may_manage_access(user: User, case: Case) -> bool:
-    """The organisation's safeguarding lead restricts a case and names who may see it."""
-    return has_role(user, case.organisation_id, (Role.LEAD,))
 
 
 def case_grantees(case: Case) -> list[User]:
@@ -96,3 +91,15 @@ def case_revoke(*, user: User, case: Case, grantee: User) -> None:
         case=case,
         snapshot={"users": [grantee.get_username()]},
     )
+
+
+@transaction.atomic
+def case_access_set(
+    *, user: User, case: Case, restricted: bool, grant: set[User], revoke: set[User]
+) -> Case:
+    """The lead's page in one transaction: the restriction, then each grant and removal."""
+    for grantee in sorted(grant, key=lambda u: u.pk):
+        case_grant(user=user, case=case, grantee=grantee)
+    for grantee in sorted(revoke, key=lambda u: u.pk):
+        case_revoke(user=user, case=case, grantee=grantee)
+    return case_restrict(user=user, case=case, restricted=restricted)

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from decisions.exchange import delivery_views, views
+from decisions.exchange import access_views, delivery_views, views
 
 urlpatterns = [
+    path("cases/<uuid:case_id>/access/", access_views.case_access, name="case_access"),
     path("directory/", views.exchange_directory, name="exchange_directory"),
     path("cases/<uuid:case_id>/ask/", views.exchange_ask, name="exchange_ask"),
     path(
