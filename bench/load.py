@@ -11,14 +11,21 @@
    (DEBUG off, strong keys) adapted to plain http by bench/settings.py.
 4. Locust, headless: `--users` simulated users (4 practitioners to 1 manager) for
    `--seconds`, then it stops by itself; gunicorn is stopped after it.
-5. verify_audit, and a count: decisions written and DECISION_SUBMITTED entries made during
-   the run, against the submits Locust saw succeed. Everything goes to bench/results/.
+5. The floor phase: the same number of users, signed in as practitioners, asking for the
+   floor view (bench/urls.py) with no wait for `--floor-seconds`: what the same gunicorn
+   serves at most through the same middleware. The app mix's throughput is reported as a
+   ratio of the floor's (issue 16's target: ≥ 1/3); it is a ratio of capacities when the
+   app mix is saturated too (its median latency far above the 0.5-2 s think time).
+6. verify_audit, and a count: decisions written and DECISION_SUBMITTED entries made during
+   the run, against the submits Locust saw succeed. Everything goes to bench/results/,
+   the figures bench/run.py prints also to bench/results/load-latest.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import json
 import os
 import signal
@@ -168,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--cases", type=int, default=5000)
+    parser.add_argument("--floor-seconds", type=int, default=30, help="the floor phase")
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
 
@@ -229,33 +237,11 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.2)
         started = time.time()
         print(f"gunicorn on 127.0.0.1:{port}; Locust: {args.users} users for {args.seconds} s")
-        subprocess.run(
-            [
-                str(Path(sys.executable).with_name("locust")),
-                "-f",
-                str(ROOT / "bench" / "locustfile.py"),
-                "--headless",
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                "10",
-                "--run-time",
-                f"{args.seconds}s",
-                "--stop-timeout",
-                "20",
-                "--host",
-                f"http://127.0.0.1:{port}",
-                "--csv",
-                str(RESULTS / "load"),
-                "--only-summary",
-                "--exit-code-on-error",
-                "0",
-            ],
-            cwd=ROOT,
-            env={**_env(), "LOAD_PLAN": str(plan_file), "LOAD_COUNTS": str(counts_file)},
-            check=True,
-            timeout=args.seconds + 120,
-        )
+        _locust(args.users, args.seconds, port, "load", ["Practitioner", "Manager"], counts_file)
+        checked = time.time()
+        floor_counts = RESULTS / "load_floor_counts.json"
+        print(f"floor phase: {args.users} users, no wait, {args.floor_seconds} s")
+        _locust(args.users, args.floor_seconds, port, "load_floor", ["FloorUser"], floor_counts)
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         try:
@@ -270,12 +256,79 @@ def main(argv: list[str] | None = None) -> int:
     )
     counted = json.loads(counts_file.read_text())
     summary = _summary(RESULTS / "load_stats.csv", args, counted, check)
-    print(summary)
-    (RESULTS / "load-latest.txt").write_text(summary + "\n")
     lost = not (
         counted["submits"] == check["decisions_written"] == check["decision_submitted_entries"]
     )
+    app = _row(RESULTS / "load_stats.csv", "Aggregated")
+    floor = _row(RESULTS / "load_floor_stats.csv", "floor")
+    app_rps, floor_rps = float(app["Requests/s"]), float(floor["Requests/s"])
+    figures = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(),
+        "users": args.users,
+        "seconds": args.seconds,
+        "floor_seconds": args.floor_seconds,
+        "cases": args.cases,
+        "app_rps": app_rps,
+        "app_p50_ms": float(app["50%"]),
+        "floor_rps": floor_rps,
+        "floor_p50_ms": float(floor["50%"]),
+        "ratio": round(app_rps / floor_rps, 3) if floor_rps else 0.0,
+        "failures": int(app["Failure Count"]) + int(floor["Failure Count"]),
+        "lost": lost,
+        "verify_intact": check["verify_intact"],
+        "load_average": os.getloadavg(),
+        "duration_s": round(checked - started),
+    }
+    summary += (
+        f"\nfloor phase ({args.users} users, no wait, {args.floor_seconds} s): "
+        f"{floor_rps:.1f} req/s, p50 {floor['50%']} ms, {floor['Failure Count']} failures"
+        f"\napp mix / floor throughput: {app_rps:.1f} / {floor_rps:.1f} = {figures['ratio']:.2f} "
+        f"(target ≥ 1/3); machine load {figures['load_average'][0]:.2f} on {os.cpu_count()} CPUs"
+    )
+    print(summary)
+    (RESULTS / "load-latest.txt").write_text(summary + "\n")
+    (RESULTS / "load-latest.json").write_text(json.dumps(figures))
     return 1 if lost or not check["verify_intact"] else 0
+
+
+def _locust(
+    users: int, seconds: int, port: int, csv_prefix: str, classes: list[str], counts: Path
+) -> None:
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("locust")),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            "10",
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "20",
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--csv",
+            str(RESULTS / csv_prefix),
+            "--only-summary",
+            "--exit-code-on-error",
+            "0",
+            *classes,
+        ],
+        cwd=ROOT,
+        env={**_env(), "LOAD_PLAN": str(RESULTS / "load_plan.json"), "LOAD_COUNTS": str(counts)},
+        check=True,
+        timeout=seconds + 120,
+    )
+
+
+def _row(stats_csv: Path, name: str) -> dict:
+    for row in csv.DictReader(stats_csv.open()):
+        if row["Name"] == name:
+            return row
+    raise SystemExit(f"{stats_csv}: no row named {name!r}")
 
 
 def _summary(stats_csv: Path, args, counted: dict, check: dict) -> str:

@@ -6,7 +6,7 @@ A practitioner signs in, then again and again: starts a decision on one of their
 requests, answers every question and record step, checks the answers and submits. A manager
 signs in with a TOTP code (the plan holds their device's key), then reads the approval
 queue and a decision waiting in it. Successful submits are counted and written to
-LOAD_COUNTS at the end, for the no-loss check.
+LOAD_COUNTS at the end, for the no-loss check. FloorUser is the separate floor phase.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant, events, task
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())
 COUNTS = {"submits": 0, "submit_failures": 0, "wizard_pages": 0}
@@ -139,6 +139,21 @@ class Manager(Signed):
         link = VERDICT_LINK.search(page.text or "")
         if link:
             self.client.get(link.group(1), name="decision awaiting approval")
+
+
+class FloorUser(Signed):
+    """bench/load.py's second phase, on its own: a signed-in practitioner asking for the
+    floor (bench/urls.py) with no wait, to measure what the same server serves at most
+    through the same middleware. Named on Locust's command line only, never mixed in."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.sign_in(next(_practitioners)["username"])
+
+    @task
+    def floor(self) -> None:
+        self.client.get("/__bench__/floor/", name="floor")
 
 
 @events.quitting.add_listener

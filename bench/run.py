@@ -34,8 +34,14 @@ RESULTS = ROOT / "bench" / "results"
 FULL_CASES = 100_000
 QUICK_CASES = 2_000
 PG_URL = os.environ.get("PG_URL", "postgres://root@127.0.0.1:5432")
-PAGE_TARGET = 3.0
-VERIFY_TARGET = 1 / 3
+PAGE_TARGET = 3.0  # median ≤ 3× the same user's floor
+P95_TARGET = 2.0  # p95 ≤ 2× the median
+GROWTH_TARGET = 1.5  # median at 100 000 cases ≤ 1.5× the median at 2 000
+VERIFY_TARGET = 1 / 3  # verify_audit ≥ 1/3 of hashlib alone over the same entries
+PDF_TARGET = 10.0  # decision PDF ≤ 10× an empty page
+EXTRACT_ENTRIES = 5000  # the audit extract PDF of this many entries...
+EXTRACT_TARGET_S = 10.0  # ...in ≤ 10 s
+LOAD_TARGET = 1 / 3  # the load test's app mix ≥ 1/3 of the floor's throughput
 
 
 def database_url(db: str, cases: int) -> str:
@@ -237,11 +243,35 @@ def worker_pages(repeats: int) -> dict:
         results["approval queue"] = {"n/a": f"GET {approvals} returned {probe.status_code}"}
     return {
         "pages": results,
+        "audit_extract": worker_audit_extract(lead, repeats=1 if repeats <= 30 else 3),
         "counts": {
             "cases": Case.objects.count(),
             "audit_entries": AuditEntry.objects.count(),
             "requests": ShareRequest.objects.count(),
         },
+    }
+
+
+def worker_audit_extract(lead, repeats: int) -> dict:
+    """The lead's audit extract PDF of EXTRACT_ENTRIES entries (the export's cap), unfiltered:
+    the query, the rows and WeasyPrint, as the export view makes it (minus its audit entry)."""
+    from django.http import QueryDict
+
+    from decisions.audit import review
+    from decisions.pdf.audit_extract import render_audit_extract
+
+    entries, _form = review.reviewable(lead, QueryDict())
+    available = entries.count()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        content = render_audit_extract(entries, user=lead, filters=[], limit=EXTRACT_ENTRIES)
+        times.append(time.perf_counter() - start)
+    return {
+        "entries": min(available, EXTRACT_ENTRIES),
+        "median_s": round(statistics.median(times), 2),
+        "bytes": len(content),
+        "n": repeats,
     }
 
 
@@ -338,54 +368,151 @@ def floor_for(name: str, pages: dict) -> dict:
     return pages["floor (practitioner)"]
 
 
-def table(results: dict) -> str:
+def _verdict(ok: bool) -> str:
+    return "MET" if ok else "MISSED"
+
+
+def growth_of(name: str, db: str, results: dict, other: dict | None, cases: int) -> float | None:
+    """Median at FULL_CASES / median at QUICK_CASES for this page and database, if both exist."""
+    if not other or db not in other.get("results", {}):
+        return None
+    mine = results[db]["pages"]["pages"].get(name, {}).get("median_ms")
+    theirs = other["results"][db]["pages"]["pages"].get(name, {}).get("median_ms")
+    if not mine or not theirs:
+        return None
+    return mine / theirs if cases >= other["cases"] else theirs / mine
+
+
+def table(results: dict, *, cases: int, other: dict | None = None, load: dict | None = None) -> str:
+    """The page table, then every target of issue 16 with MET or MISSED and its figures."""
     dbs = list(results)
     lines = []
+    grow_label = f"{FULL_CASES // 1000}k/{QUICK_CASES // 1000}k"
     header = f"{'page':<34}" + "".join(
-        f"{db + ' median':>16}{'p95':>9}{'× floor':>9}" for db in dbs
+        f"{db + ' median':>16}{'p95':>9}{'× floor':>9}{grow_label:>9}" for db in dbs
     )
     lines += [header, "-" * len(header)]
     names = list(next(iter(results.values()))["pages"]["pages"])
-    verdicts = []
+    pages_ok, pages_missed, growth_figures, growth_missed = [], [], [], []
     for name in names:
         row = f"{name:<34}"
         for db in dbs:
             pages = results[db]["pages"]["pages"]
             stats = pages.get(name, {})
             if "median_ms" not in stats:
-                row += f"{'n/a':>16}{'':>9}{'':>9}"
+                row += f"{'n/a':>16}{'':>9}{'':>9}{'':>9}"
                 continue
             ratio = stats["median_ms"] / floor_for(name, pages)["median_ms"]
+            spread = stats["p95_ms"] / stats["median_ms"]
+            growth = growth_of(name, db, results, other, cases)
             row += f"{stats['median_ms']:>13.1f} ms{stats['p95_ms']:>6.1f}ms{ratio:>8.2f}×"
-            if not name.startswith("floor"):
-                verdicts.append((db, name, ratio))
+            row += f"{growth:>8.2f}×" if growth is not None else f"{'–':>9}"
+            if name.startswith("floor"):
+                continue
+            figure = f"{db}: {name} {ratio:.2f}× (p95 {spread:.2f}× median)"
+            if ratio <= PAGE_TARGET and spread <= P95_TARGET:
+                pages_ok.append(figure)
+            else:
+                pages_missed.append(figure)
+            if growth is not None:
+                growth_figures.append(growth)
+                if growth > GROWTH_TARGET:
+                    growth_missed.append(f"{db}: {name} {growth:.2f}×")
         lines.append(row)
     lines.append("")
     for db in dbs:
+        load_avg = results[db].get("load_average")
+        if load_avg:
+            before, after = load_avg
+            lines.append(
+                f"[{db}] machine load (1/5/15 min) before {before[0]:.2f}/{before[1]:.2f}/"
+                f"{before[2]:.2f}, after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f} "
+                f"on {os.cpu_count()} CPUs"
+            )
+
+    lines += ["", "Targets (issue 16):"]
+    lines.append(
+        f"- every page ≤ {PAGE_TARGET:.0f}× its user's floor, p95 ≤ {P95_TARGET:.0f}× median: "
+        + _verdict(not pages_missed)
+        + (f" — {len(pages_ok)} met; missed: " + "; ".join(pages_missed) if pages_missed else "")
+    )
+    if growth_figures:
+        lines.append(
+            f"- flat with size ({grow_label} ≤ {GROWTH_TARGET}×): "
+            + _verdict(not growth_missed)
+            + f" — worst {max(growth_figures):.2f}×"
+            + (" ; missed: " + "; ".join(growth_missed) if growth_missed else "")
+            + f" (other run: {other['when'][:16]} UTC)"
+        )
+    else:
+        lines.append(
+            f"- flat with size ({grow_label} ≤ {GROWTH_TARGET}×): not measured — needs a "
+            f"{QUICK_CASES:,}-case and a {FULL_CASES:,}-case run on the same database"
+        )
+    for db in dbs:
         v = results[db]["verify"]
         lines.append(
-            f"[{db}] verify_audit: {v['entries']} entries in {v['verify_s']} s = "
-            f"{v['verify_per_s']:,}/s; hashlib alone {v['hashlib_per_s']:,}/s; "
-            f"ratio {v['ratio']:.2f} (target ≥ {VERIFY_TARGET:.2f}: "
-            f"{'met' if v['ratio'] >= VERIFY_TARGET else 'MISSED'})"
+            f"- [{db}] verify_audit ≥ 1/3 of hashlib: {_verdict(v['ratio'] >= VERIFY_TARGET)} — "
+            f"{v['entries']} entries in {v['verify_s']} s = {v['verify_per_s']:,}/s; "
+            f"hashlib alone {v['hashlib_per_s']:,}/s; ratio {v['ratio']:.2f}"
         )
+    for db in dbs:
         pdf = results[db]["pdf"]
         if "record_median_s" in pdf:
             lines.append(
-                f"[{db}] decision PDF: {pdf['record_median_s'] * 1000:.0f} ms median, empty page "
+                f"- [{db}] decision PDF ≤ {PDF_TARGET:.0f}× an empty page: "
+                f"{_verdict(pdf['ratio'] <= PDF_TARGET)} — "
+                f"{pdf['record_median_s'] * 1000:.0f} ms median, empty page "
                 f"{pdf['empty_median_s'] * 1000:.0f} ms, ratio {pdf['ratio']}"
             )
         else:
-            lines.append(f"[{db}] decision PDF: n/a ({pdf.get('n/a')})")
+            lines.append(f"- [{db}] decision PDF: MISSED — not measured ({pdf.get('n/a')})")
+    for db in dbs:
+        extract = results[db]["pages"].get("audit_extract")
+        if not extract:
+            lines.append(f"- [{db}] audit extract PDF: MISSED — not measured")
+            continue
+        short = extract["entries"] < EXTRACT_ENTRIES
+        lines.append(
+            f"- [{db}] audit extract PDF of {EXTRACT_ENTRIES:,} entries ≤ "
+            f"{EXTRACT_TARGET_S:.0f} s: "
+            f"{_verdict(extract['median_s'] <= EXTRACT_TARGET_S and not short)} — "
+            f"{extract['entries']:,} entries in {extract['median_s']:.2f} s "
+            f"({extract['bytes'] // 1024:,} KiB, median of {extract['n']})"
+            + (" (fewer entries than the target's)" if short else "")
+        )
+    for db in dbs:
         approval = results[db]["pages"]["pages"].get("approval queue", {})
         if "n/a" in approval:
-            lines.append(f"[{db}] approval queue: n/a ({approval['n/a']})")
-    missed = [f"{db}: {name} {ratio:.2f}×" for db, name, ratio in verdicts if ratio > PAGE_TARGET]
-    lines.append(
-        f"pages ≤ {PAGE_TARGET:.0f}× floor: "
-        + ("all met" if not missed else "MISSED — " + "; ".join(missed))
-    )
+            lines.append(f"- [{db}] approval queue: n/a ({approval['n/a']})")
+    if load:
+        ok = (
+            load["ratio"] >= LOAD_TARGET
+            and load["failures"] == 0
+            and not load["lost"]
+            and load["verify_intact"]
+        )
+        lines.append(
+            f"- load test (bench/load.py, {load['when'][:16]} UTC, not this run): app mix ≥ 1/3 "
+            f"of the floor's throughput, zero errors, nothing lost, verify_audit passes: "
+            f"{_verdict(ok)} — app mix {load['app_rps']:.1f} req/s, floor "
+            f"{load['floor_rps']:.1f} req/s, ratio {load['ratio']:.2f}; "
+            f"{load['failures']} failures; lost: {'yes' if load['lost'] else 'none'}; "
+            f"verify_audit {'intact' if load['verify_intact'] else 'FAILED'}"
+        )
+    else:
+        lines.append(
+            "- load test ≥ 1/3 of the floor's throughput: not measured — run bench/load.py "
+            "(it writes bench/results/load-latest.json, which this table reads)"
+        )
     return "\n".join(lines)
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -405,21 +532,38 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for db in dbs:
         url = prepare(db, cases)
+        before = os.getloadavg()
         print(f"[{db}] timing pages ({repeats} requests each)...", flush=True)
         pages = run_worker(url, "pages", repeats)
         print(f"[{db}] verify_audit...", flush=True)
         verify = run_worker(url, "verify", repeats)
         print(f"[{db}] decision PDF...", flush=True)
         pdf = run_pdf(db, 3 if args.quick else 10)
-        results[db] = {"pages": pages, "verify": verify, "pdf": pdf}
-    report = table(results)
+        results[db] = {
+            "pages": pages,
+            "verify": verify,
+            "pdf": pdf,
+            "load_average": [before, os.getloadavg()],
+        }
+    RESULTS.mkdir(parents=True, exist_ok=True)
     when = datetime.datetime.now(datetime.UTC)
+    # The latest result per database at this size, so a --db run keeps the other's.
+    latest_file = RESULTS / f"bench-{cases}-latest.json"
+    latest = _read_json(latest_file) or {"cases": cases, "results": {}}
+    latest["results"].update(results)
+    latest["when"] = when.isoformat()
+    other_cases = QUICK_CASES if cases == FULL_CASES else FULL_CASES
+    other = _read_json(RESULTS / f"bench-{other_cases}-latest.json")
+    if cases not in (QUICK_CASES, FULL_CASES):
+        other = None  # growth is defined between the two standard sizes only
+    load = _read_json(RESULTS / "load-latest.json")
+    report = table(results, cases=cases, other=other, load=load)
     machine = f"{platform.node()}: {os.cpu_count()} CPUs, Python {platform.python_version()}"
     print(f"\nISG bench, {cases:,} cases, {when:%Y-%m-%d %H:%M} UTC, {machine}\n")
     print(report)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"bench-{cases}-{when:%Y%m%dT%H%M%S}.json"
     out.write_text(json.dumps({"cases": cases, "when": when.isoformat(), "results": results}))
+    latest_file.write_text(json.dumps(latest))
     (RESULTS / f"bench-{cases}-latest.txt").write_text(report + "\n")
     print(f"\nJSON: {out.relative_to(ROOT)}")
     return 0
