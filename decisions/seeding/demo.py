@@ -295,10 +295,10 @@ def _seed_cases(organisation: Organisation, cases: list[dict], users: dict[str, 
                 **fields,
             )
             if decision:
-                _decide(users[decision["by"]], share_request, decision)
+                decide(users[decision["by"]], share_request, decision)
 
 
-def _decide(user: User, share_request: ShareRequest, spec: dict) -> None:
+def decide(user: User, share_request: ShareRequest, spec: dict) -> None:
     """Take a request through the wizard's services, as the practitioner's answers would."""
     draft = wizard_services.draft_start(user=user, share_request=share_request)
     # In the order the wizard asks: an answer to a question not yet on the path is dropped.

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from decisions.seeding import demo
+from decisions.seeding import demo, demo_exchange
 
 
 class Command(BaseCommand):
@@ -23,7 +23,9 @@ class Command(BaseCommand):
                 "passwords would be a hole. Use --force if you really mean it."
             )
         accounts, created = demo.seed()
-        if not created:
+        if created:
+            demo_exchange.seed_exchange()
+        else:
             self.stdout.write("Demo data is already there; nothing new was created.")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {demo.DEMO_PASSWORD})"))
         for username, role, organisation in accounts:

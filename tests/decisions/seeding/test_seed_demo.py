@@ -43,10 +43,25 @@ def test_seed_demo_decides_through_the_wizard_services(db, settings):
     )
     assert refused.share_request.status == ShareRequest.Status.AWAITING_APPROVAL
     submitted = AuditEntry.objects.filter(action=AuditEntry.Action.DECISION_SUBMITTED)
+    answered = Decision.objects.get(case__reference="NFS-2026-0031")  # the demo exchange's
     assert set(submitted.values_list("object_id", flat=True)) == {
         str(shared.pk),
         str(refused.pk),
+        str(answered.pk),
     }
+
+
+def test_seed_demo_has_a_request_waiting_and_a_round_trip_delivered_and_acknowledged(db, settings):
+    from decisions.models import Delivery, ExchangeRequest
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    waiting = ExchangeRequest.objects.get(from_organisation__name="Northgate Family Support")
+    assert waiting.taken_by is None and waiting.to_organisation.name.startswith("Riverside")
+    delivery = Delivery.objects.get()
+    assert delivery.to_case.reference == "RCS-2026-0142"
+    assert delivery.decision.outcome == "share"
+    assert delivery.receipt.acknowledged_by.username == "pat"
 
 
 def test_demo_managers_get_a_known_authenticator_and_demo_code_prints_it(db, settings, capsys):
