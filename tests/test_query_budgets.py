@@ -145,7 +145,7 @@ def guidance_compare(world, n):
 
 # page -> (builder, budget)
 PAGES = {
-    "dashboard": (dashboard, 15),
+    "dashboard": (dashboard, 19),  # 17 since the overdue exchanges (issue 14)
     "case list": (case_list, 13),
     "case detail": (case_detail, 22),  # +2 since issue 14: requests sent, information received
     "request detail": (request_detail, 16),

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
+from decisions.exchange.selectors import overdue_for as exchange_overdue_for
 from decisions.lifecycle.selectors import (
     approval_queue_for,
     awaiting_verdict,
@@ -90,6 +91,10 @@ def dashboard_for(user: User) -> dict[str, Any]:
     if roles & {Role.PRACTITIONER, Role.MANAGER}:
         sections["my_follow_ups"] = list(my_follow_ups(user)[:DASHBOARD_ROWS])
         sections["my_decisions"] = list(my_decisions_in_progress(user)[:DASHBOARD_ROWS])
+    if roles & {Role.PRACTITIONER, Role.MANAGER, Role.LEAD}:
+        late = exchange_overdue_for(user)
+        if any(late.values()):
+            sections["exchange_overdue"] = late
     if Role.MANAGER in roles:
         overdue = team_overdue(user)
         sections["manager"] = {

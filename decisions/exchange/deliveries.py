@@ -31,7 +31,6 @@ from decisions.models import (
 from isg.accounts.models import User
 
 # A delivery not acknowledged within this many days is chased.
-ACKNOWLEDGE_WITHIN_DAYS = 2
 
 
 def _locked(delivery: Delivery) -> Delivery:
@@ -151,7 +150,7 @@ def overdue_requests(today: datetime.date) -> list[ExchangeRequest]:
 
 
 def unacknowledged_deliveries(today: datetime.date) -> list[Delivery]:
-    cutoff = today - datetime.timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)
+    cutoff = today - datetime.timedelta(days=rules.ACKNOWLEDGE_WITHIN_DAYS)
     return list(
         Delivery.objects.filter(receipt__isnull=True, delivered_at__date__lt=cutoff)
         .select_related("to_organisation", "from_organisation", "decision__case")

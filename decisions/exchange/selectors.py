@@ -6,10 +6,12 @@ sender's case. A delivery is read by those granted it (django-guardian) and by t
 recipient's managers and leads. Anything else is a 404, never a 403.
 """
 
+import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from decisions.cases.selectors import can_write_case, cases_for, current_decision
 from decisions.models import (
@@ -26,6 +28,8 @@ from isg.accounts.roles import has_role, organisations_where
 DESK = (Role.PRACTITIONER, Role.MANAGER)  # who takes, answers, files and acknowledges
 READERS = (Role.PRACTITIONER, Role.MANAGER, Role.LEAD)
 DUTY = (Role.MANAGER, Role.LEAD)  # who reads every delivery to the organisation
+ACKNOWLEDGE_WITHIN_DAYS = 2  # a delivery not acknowledged after this is chased
+OVERDUE_ROWS = 50
 
 
 # --- The directory ----------------------------------------------------------------------------
@@ -202,3 +206,30 @@ def may_tell(user: User, decision: Decision) -> bool:
 def may_complain(user: User, decision: Decision) -> bool:
     """The safeguarding lead of the decision's organisation keeps the complaints record."""
     return has_role(user, decision.organisation_id, (Role.LEAD,))
+
+
+def overdue_for(user: User) -> dict[str, list[Any]]:
+    """What is late on either side, for the dashboard: requests past their due date and not
+    answered (sent, and to us), and deliveries not acknowledged in time (sent, and to us)."""
+    today = timezone.localdate()
+    late = Q(status__in=ExchangeRequest.OPEN_STATUSES, due_on__lt=today)
+    cutoff = today - datetime.timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)
+    unacknowledged = Q(receipt__isnull=True, delivered_at__date__lt=cutoff)
+    return {
+        "sent": list(
+            sent_for(user).filter(late).select_related("to_organisation")[:OVERDUE_ROWS]
+        ),
+        "incoming": list(
+            incoming_for(user).filter(late).select_related("from_organisation")[:OVERDUE_ROWS]
+        ),
+        "delivered": list(
+            sent_deliveries_for(user)
+            .filter(unacknowledged)
+            .select_related("from_organisation")[:OVERDUE_ROWS]
+        ),
+        "received": list(
+            received_for(user)
+            .filter(unacknowledged)
+            .select_related("from_organisation")[:OVERDUE_ROWS]
+        ),
+    }
