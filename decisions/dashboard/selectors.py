@@ -17,7 +17,7 @@ from decisions.lifecycle.selectors import (
     my_follow_ups,
     team_overdue,
 )
-from decisions.models import Decision, ShareRecord, ShareRequest
+from decisions.models import Complaint, Decision, ShareRecord, ShareRequest
 from isg.accounts.models import Organisation, Role, User
 from isg.accounts.roles import organisations_where, roles_of
 
@@ -28,6 +28,7 @@ class OrganisationFigures:
     decisions_by_outcome: list[tuple[str, int]]
     shared_without_consent: int
     not_shared: int
+    complaints: int
     overdue_requests: int
     awaiting_approval: int
     median_days_to_decision: float | None
@@ -65,6 +66,7 @@ def organisation_figures(user: User) -> list[OrganisationFigures]:
                     decision__outcome=Decision.Outcome.SHARE_WITHOUT_CONSENT,
                     shared=True,
                 ).count(),
+                complaints=Complaint.objects.filter(organisation=organisation).count(),
                 not_shared=ShareRequest.objects.filter(
                     case__organisation=organisation, status=ShareRequest.Status.NOT_SHARED
                 ).count(),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions.dashboard import selectors as dashboard_selectors
+from decisions.exchange.deliveries import complaint_record
 from decisions.lifecycle import services as lifecycle_services
 from decisions.models import FollowUp, ShareRequest
 from tests import factories
@@ -98,6 +99,13 @@ def test_lead_sees_organisation_figures(world, client_for):
     factories.make_request(world.case, due_on=TODAY() - datetime.timedelta(days=1))
     other_case = factories.make_case(world.other_org, reference="NORTH-2")
     factories.make_decision(factories.make_request(other_case), world.users["other_practitioner"])
+    complaint_record(
+        user=world.users["lead"],
+        decision=approved,
+        made_by="The child's mother",
+        received_on=TODAY(),
+        details="She was not told the school would be asked.",
+    )
 
     [figures] = dashboard_selectors.organisation_figures(world.users["lead"])
     assert dict(figures.decisions_by_outcome) == {
@@ -108,6 +116,7 @@ def test_lead_sees_organisation_figures(world, client_for):
     }
     assert figures.shared_without_consent == 1
     assert figures.not_shared == 1
+    assert figures.complaints == 1
     assert figures.awaiting_approval == 1
     assert figures.overdue_requests == 1
     # First decisions only: 1, 4 and 10 days from request received to decision.
@@ -115,6 +124,7 @@ def test_lead_sees_organisation_figures(world, client_for):
     page = client_for(world.users["lead"]).get(reverse("dashboard")).content.decode()
     assert "Riverside: figures" in page
     assert re.search(r"Median time from request to decision</dt>\s*<dd[^>]*>4 days", page)
+    assert re.search(r"Complaints about sharing decisions</dt>\s*<dd[^>]*>1", page)
     assert "Northgate" not in page
     practitioner_page = client_for(practitioner).get(reverse("dashboard")).content.decode()
     assert "figures" not in practitioner_page
