@@ -274,6 +274,10 @@ def main(argv: list[str] | None = None) -> int:
         "floor_p50_ms": float(floor["50%"]),
         "ratio": round(app_rps / floor_rps, 3) if floor_rps else 0.0,
         "failures": int(app["Failure Count"]) + int(floor["Failure Count"]),
+        # Errors in the scenario itself (a task that raised), which Locust does not count as
+        # failed requests: the user's decision was abandoned half-way.
+        "exceptions": _exceptions(RESULTS / "load_exceptions.csv")
+        + _exceptions(RESULTS / "load_floor_exceptions.csv"),
         "lost": lost,
         "verify_intact": check["verify_intact"],
         "load_average": os.getloadavg(),
@@ -282,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     summary += (
         f"\nfloor phase ({args.users} users, no wait, {args.floor_seconds} s): "
         f"{floor_rps:.1f} req/s, p50 {floor['50%']} ms, {floor['Failure Count']} failures"
+        f"\nexceptions in the scenario (tasks abandoned, not failed requests): "
+        f"{figures['exceptions']}"
         f"\napp mix / floor throughput: {app_rps:.1f} / {floor_rps:.1f} = {figures['ratio']:.2f} "
         f"(target ≥ 1/3); machine load {figures['load_average'][0]:.2f} on {os.cpu_count()} CPUs"
     )
@@ -322,6 +328,12 @@ def _locust(
         check=True,
         timeout=seconds + 120,
     )
+
+
+def _exceptions(exceptions_csv: Path) -> int:
+    if not exceptions_csv.exists():
+        return 0
+    return sum(int(row["Count"]) for row in csv.DictReader(exceptions_csv.open()))
 
 
 def _row(stats_csv: Path, name: str) -> dict:

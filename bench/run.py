@@ -489,15 +489,18 @@ def table(results: dict, *, cases: int, other: dict | None = None, load: dict | 
         ok = (
             load["ratio"] >= LOAD_TARGET
             and load["failures"] == 0
+            and load.get("exceptions", 0) == 0
             and not load["lost"]
             and load["verify_intact"]
         )
         lines.append(
-            f"- load test (bench/load.py, {load['when'][:16]} UTC, not this run): app mix ≥ 1/3 "
+            f"- load test (bench/load.py, {load['when'][:16]} UTC, {load['users']} users, "
+            f"{load['seconds']} s, {load['cases']:,} cases; not this run): app mix ≥ 1/3 "
             f"of the floor's throughput, zero errors, nothing lost, verify_audit passes: "
             f"{_verdict(ok)} — app mix {load['app_rps']:.1f} req/s, floor "
             f"{load['floor_rps']:.1f} req/s, ratio {load['ratio']:.2f}; "
-            f"{load['failures']} failures; lost: {'yes' if load['lost'] else 'none'}; "
+            f"{load['failures']} failures, {load.get('exceptions', 0)} scenario exceptions; "
+            f"lost: {'yes' if load['lost'] else 'none'}; "
             f"verify_audit {'intact' if load['verify_intact'] else 'FAILED'}"
         )
     else:
