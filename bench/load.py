@@ -71,18 +71,25 @@ def worker_plan(practitioners: int, managers: int) -> dict:
 
     from decisions.models import ShareRequest
     from decisions.seeding import volume, volume_data
-    from guidance import catalogue, engine
+    from guidance import catalogue
     from guidance.vocabulary import answer_key
     from isg.accounts.models import Membership, Role
 
     answers, steps = {}, {}
     for framework in volume_data.FACT_SETS:
-        template = volume_data.decision_templates(framework)[0]
+        templates = volume_data.decision_templates(framework)
+        template = templates[0]
         definition = catalogue.definition(framework)
-        path = engine.questions_on_path(definition, template.facts)
+        # An answer to every question, not only those on the first template's path: a user
+        # may resume a generated draft that went another way. The first template's answers
+        # first, then the other templates', then the fallbacks.
+        known = {**volume_data.FALLBACK_FACTS}
+        for other in reversed(templates):
+            known.update(other.facts)
         answers[framework] = {
-            qid: answer_key(template.facts[engine.question(definition, qid)["fact"]])
-            for qid in path
+            q["id"]: answer_key(known[q["fact"]])
+            for q in definition["questions"]
+            if q["fact"] in known
         }
         steps[framework] = template.raw_answers
 
