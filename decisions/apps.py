@@ -7,3 +7,4 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         from decisions.audit import receivers  # noqa: F401  (connects the audit receivers)
+        from decisions.exchange import receivers as exchange  # noqa: F401  (delivery grants)

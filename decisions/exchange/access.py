@@ -5,6 +5,8 @@ beyond it. A restricted case is seen only by those granted it by name and by the
 organisation's leads (decisions.cases.selectors.cases_for). Grants and removals are audited.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
@@ -19,10 +21,13 @@ VIEW_DELIVERY = "decisions.view_delivery"
 VIEW_CASE = "decisions.view_case"
 
 
-def grant_delivery(delivery: Delivery, case: Case, *, by: User | None) -> list[str]:
-    """Grant the delivery to everyone assigned to the recipient's case; audited."""
+def grant_delivery(
+    delivery: Delivery, case: Case, *, by: User | None, users: Iterable[User] | None = None
+) -> list[str]:
+    """Grant the delivery to everyone assigned to the recipient's case (or to `users`, when
+    someone is assigned later); audited."""
     granted = []
-    for user in case.assigned.all():
+    for user in case.assigned.all() if users is None else users:
         assign_perm(VIEW_DELIVERY, user, delivery)
         granted.append(user.get_username())
     if granted:
@@ -34,6 +39,19 @@ def grant_delivery(delivery: Delivery, case: Case, *, by: User | None) -> list[s
             snapshot={"delivery": delivery.reference, "users": sorted(granted)},
         )
     return granted
+
+
+def revoke_delivery(delivery: Delivery, case: Case, *, by: User | None, users: list[User]) -> None:
+    """Take the delivery back from people no longer assigned to the case; audited."""
+    for user in users:
+        remove_perm(VIEW_DELIVERY, user, delivery)
+    record(
+        action=AuditEntry.Action.ACCESS_REMOVED,
+        actor=by,
+        obj=delivery,
+        case=case,
+        snapshot={"delivery": delivery.reference, "users": sorted(u.get_username() for u in users)},
+    )
 
 
 def case_grantees(case: Case) -> list[User]:

@@ -148,3 +148,39 @@ def test_telling_delivers_into_the_recipients_inbox(world, listed):
         services.exchange_tell(
             user=world.users["practitioner"], decision=decision, to_organisation=world.other_org
         )
+
+
+def test_a_delivery_follows_the_recipient_cases_team(world, incoming):
+    from decisions.cases.services import case_update
+    from decisions.models import AuditEntry
+
+    factories.take_and_record(incoming, world.users["practitioner"], shared=True)
+    delivery = services.exchange_answer(
+        user=world.users["practitioner"], exchange_id=incoming.pk
+    ).delivery
+    case = incoming.from_case
+    newcomer = factories.make_user(world.other_org, "practitioner", username="north_newcomer")
+    assert delivery not in selectors.received_for(newcomer)
+    manager = world.users["other_manager"]
+    team = list(case.assigned.all())
+    case_update(
+        user=manager,
+        case=case,
+        reference=case.reference,
+        summary=case.summary,
+        assigned=[*team, newcomer],
+        is_closed=False,
+    )
+    assert delivery in selectors.received_for(newcomer)
+    granted = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS_GRANTED).first()
+    assert granted.actor == manager and granted.snapshot["users"] == ["north_newcomer"]
+    case_update(
+        user=manager,
+        case=case,
+        reference=case.reference,
+        summary=case.summary,
+        assigned=team,
+        is_closed=False,
+    )
+    assert delivery not in selectors.received_for(newcomer)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS_REMOVED).exists()
