@@ -2,6 +2,7 @@
 decision; chasing what is overdue. Each change in one transaction with its audit entries."""
 
 import datetime
+from collections.abc import Callable
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
@@ -157,41 +158,42 @@ def unacknowledged_deliveries(today: datetime.date) -> list[Delivery]:
     )
 
 
+def _chase(
+    today: datetime.date,
+    obj: ExchangeRequest | Delivery,
+    *,
+    sender_case: Case | None,
+    tell: Callable[[], object],
+) -> bool:
+    """Chase one overdue request or delivery, once a day: both sides' entries and an email."""
+    what = "request" if isinstance(obj, ExchangeRequest) else "delivery"
+    with transaction.atomic():
+        target = {"exchange_request": obj} if what == "request" else {"delivery": obj}
+        if not _chase_once(today, **target):
+            return False
+        record_both(
+            AuditEntry.Action.CHASED,
+            user=None,
+            obj=obj,
+            sender=obj.from_organisation,
+            recipient=obj.to_organisation,
+            reference=obj.reference,
+            sender_case=sender_case,
+            what=what,
+        )
+        transaction.on_commit(tell)
+    return True
+
+
 def chase_overdue(*, today: datetime.date | None = None) -> int:
     """Chase each overdue request and unacknowledged delivery at most once a day; safe to
     run again. Returns how many were chased."""
     today = today or timezone.localdate()
     chased = 0
     for exchange in overdue_requests(today):
-        with transaction.atomic():
-            if not _chase_once(today, exchange_request=exchange):
-                continue
-            record_both(
-                AuditEntry.Action.CHASED,
-                user=None,
-                obj=exchange,
-                sender=exchange.from_organisation,
-                recipient=exchange.to_organisation,
-                reference=exchange.reference,
-                sender_case=exchange.from_case,
-                what="request",
-            )
-            transaction.on_commit(partial(notify.request_chased, exchange))
-        chased += 1
+        tell = partial(notify.request_chased, exchange)
+        chased += _chase(today, exchange, sender_case=exchange.from_case, tell=tell)
     for delivery in unacknowledged_deliveries(today):
-        with transaction.atomic():
-            if not _chase_once(today, delivery=delivery):
-                continue
-            record_both(
-                AuditEntry.Action.CHASED,
-                user=None,
-                obj=delivery,
-                sender=delivery.from_organisation,
-                recipient=delivery.to_organisation,
-                reference=delivery.reference,
-                sender_case=delivery.decision.case,
-                what="delivery",
-            )
-            transaction.on_commit(partial(notify.delivery_chased, delivery))
-        chased += 1
+        tell = partial(notify.delivery_chased, delivery)
+        chased += _chase(today, delivery, sender_case=delivery.decision.case, tell=tell)
     return chased
