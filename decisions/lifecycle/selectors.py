@@ -35,9 +35,14 @@ def may_answer(user: User, state: Lifecycle) -> bool:
     )
 
 
-def may_complete_follow_up(user: User, follow_up: FollowUp) -> bool:
-    """Its owner, or anyone who may change its case."""
-    return follow_up.owner_id == user.pk or can_write_case(user, follow_up.case_id)
+def may_complete_follow_up(
+    user: User, follow_up: FollowUp, *, writes_case: bool | None = None
+) -> bool:
+    """Its owner, or anyone who may change its case (`writes_case`, when already known for
+    this case, saves asking the database again)."""
+    if follow_up.owner_id == user.pk:
+        return True
+    return writes_case if writes_case is not None else can_write_case(user, follow_up.case_id)
 
 
 def may_unredact(user: User, decision: Decision) -> bool:
@@ -160,12 +165,15 @@ def decision_actions(user: User, decision: Decision) -> dict[str, Any]:
     follow_ups = list(
         decision.follow_ups.select_related("owner", "done_by").order_by("done_at", "due_on")
     )
-    for follow_up in follow_ups:
-        follow_up.may_complete = may_complete_follow_up(user, follow_up)  # type: ignore[attr-defined]
+    writes_case = can_write_case(user, decision.case_id)
+    for follow_up in follow_ups:  # all on the decision's case: one question for them all
+        follow_up.may_complete = may_complete_follow_up(  # type: ignore[attr-defined]
+            user, follow_up, writes_case=writes_case
+        )
     return {
         "life": state,
         "follow_ups": follow_ups,
-        "can_write": can_write_case(user, decision.case_id),
+        "can_write": writes_case,
         "can_approve": state.needs_verdict and may_approve(user, decision),
         "can_answer": may_answer(user, state),
         "can_unredact": may_unredact(user, decision),
