@@ -144,16 +144,15 @@ def _chase_once(today: datetime.date, **target: object) -> bool:
 
 def overdue_requests(today: datetime.date) -> list[ExchangeRequest]:
     return list(
-        ExchangeRequest.objects.filter(
-            status__in=ExchangeRequest.OPEN_STATUSES, due_on__lt=today
-        ).select_related("to_organisation", "from_organisation", "from_case", "taken_by")
+        ExchangeRequest.objects.filter(rules.overdue_request(today)).select_related(
+            "to_organisation", "from_organisation", "from_case", "taken_by"
+        )
     )
 
 
 def unacknowledged_deliveries(today: datetime.date) -> list[Delivery]:
-    cutoff = today - datetime.timedelta(days=rules.ACKNOWLEDGE_WITHIN_DAYS)
     return list(
-        Delivery.objects.filter(receipt__isnull=True, delivered_at__date__lt=cutoff)
+        Delivery.objects.filter(rules.overdue_delivery(today))
         .select_related("to_organisation", "from_organisation", "decision__case")
     )
 

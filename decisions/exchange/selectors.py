@@ -208,13 +208,22 @@ def may_complain(user: User, decision: Decision) -> bool:
     return has_role(user, decision.organisation_id, (Role.LEAD,))
 
 
+def overdue_request(today: datetime.date) -> Q:
+    """A request past its due date and not answered yet: chased, and shown overdue."""
+    return Q(status__in=ExchangeRequest.OPEN_STATUSES, due_on__lt=today)
+
+
+def overdue_delivery(today: datetime.date) -> Q:
+    """A delivery not acknowledged within ACKNOWLEDGE_WITHIN_DAYS: chased, and shown overdue."""
+    cutoff = today - datetime.timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)
+    return Q(receipt__isnull=True, delivered_at__date__lt=cutoff)
+
+
 def overdue_for(user: User) -> dict[str, list[Any]]:
     """What is late on either side, for the dashboard: requests past their due date and not
     answered (sent, and to us), and deliveries not acknowledged in time (sent, and to us)."""
     today = timezone.localdate()
-    late = Q(status__in=ExchangeRequest.OPEN_STATUSES, due_on__lt=today)
-    cutoff = today - datetime.timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)
-    unacknowledged = Q(receipt__isnull=True, delivered_at__date__lt=cutoff)
+    late, unacknowledged = overdue_request(today), overdue_delivery(today)
     return {
         "sent": list(
             sent_for(user).filter(late).select_related("to_organisation")[:OVERDUE_ROWS]
