@@ -3,6 +3,7 @@ a request from Northgate waiting for Riverside's decision, and one round trip fi
 Riverside asked, Northgate decided to share, the information was delivered and acknowledged."""
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ RIVERSIDE = "Riverside Children's Services"
 NORTHGATE = "Northgate Family Support"
 
 # Northgate (SA ISG) shares with the family's agreement: no approval needed.
-SHARED_WITH_CONSENT = {
+SHARED_WITH_CONSENT: dict[str, Any] = {
     "by": "quinn",
     "facts": {
         "immediate_danger": False,
@@ -56,7 +57,6 @@ SHARED_WITH_CONSENT = {
                 "secure",
             ]
         },
-        "lawful_basis": {"lawful_basis": ["__first__"]},
         "advice": {
             "advice_from": ["Maria Costa, manager"],
             "advice_given": ["Share the session dates only."],
@@ -104,9 +104,10 @@ def seed_exchange() -> None:
         due_on=today + datetime.timedelta(days=7),
     )
     draft = services.exchange_take(user=quinn, exchange_id=asked.pk, new_reference="NFS-2026-0031")
-    lawful = draft.share_request.case.organisation.default_framework
-    spec = _with_first_lawful_basis(SHARED_WITH_CONSENT, lawful)
-    decide(quinn, draft.share_request, spec)
+    # The lawful basis: the first the framework of the draft offers.
+    basis = catalogue.definition(draft.framework, draft.framework_version)["lawful_bases"][0]
+    steps = {**SHARED_WITH_CONSENT["steps"], "lawful_basis": {"lawful_basis": [basis["code"]]}}
+    decide(quinn, draft.share_request, {**SHARED_WITH_CONSENT, "steps": steps})
     decision = Decision.objects.get(draft=draft)
     share_record(
         decision=decision,
@@ -120,10 +121,3 @@ def seed_exchange() -> None:
     answer = services.exchange_answer(user=quinn, exchange_id=asked.pk)
     assert answer.delivery is not None
     deliveries.delivery_acknowledge(user=pat, delivery=answer.delivery)
-
-
-def _with_first_lawful_basis(spec: dict, framework: str) -> dict:
-    """The spec with the framework's first lawful basis where it says "__first__"."""
-    code = catalogue.definition(framework)["lawful_bases"][0]["code"]
-    steps = {**spec["steps"], "lawful_basis": {"lawful_basis": [code]}}
-    return {**spec, "steps": steps}
