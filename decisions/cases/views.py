@@ -12,11 +12,13 @@ from django.views.decorators.http import require_http_methods
 from decisions.cases import selectors, services
 from decisions.cases.forms import CaseEditForm, CaseForm, PersonForm, ShareRequestForm
 from decisions.cases.history import changes_of
+from decisions.pages import form_page
 from isg.accounts.models import Organisation
 from isg.accounts.roles import CASE_WRITERS, organisations_where, user_of
 from isg.ui.forms import posted_data
 
 CASES_PER_PAGE = 25
+CASE_FORM = "decisions/case_form.html"
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -63,58 +65,79 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if not organisation_ids:
         raise Http404("You cannot open cases")
     organisation = Organisation.objects.get(pk=organisation_ids[0])
-    form = CaseForm(posted_data(request), organisation=organisation)
-    if request.method == "POST" and form.is_valid():
+
+    def create(form: CaseForm) -> HttpResponse:
         case = services.case_create(
             user=user_of(request), organisation=organisation, **form.cleaned_data
         )
         messages.success(request, f"Case {case.reference} created")
         return redirect("case_detail", case_id=case.pk)
-    return render(request, "decisions/case_form.html", {"form": form, "title": "Open a case"})
+
+    return form_page(
+        request,
+        CaseForm(posted_data(request), organisation=organisation),
+        create,
+        template=CASE_FORM,
+        title="Open a case",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = selectors.get_case_for(user_of(request), case_id, write=True)
-    form = CaseEditForm(posted_data(request), instance=case)
-    if request.method == "POST" and form.is_valid():
+
+    def update(form: CaseEditForm) -> HttpResponse:
         services.case_update(user=user_of(request), case=case, **form.cleaned_data)
         messages.success(request, "Case updated")
         return redirect("case_detail", case_id=case.pk)
-    return render(
-        request, "decisions/case_form.html", {"form": form, "case": case, "title": "Edit case"}
+
+    return form_page(
+        request,
+        CaseEditForm(posted_data(request), instance=case),
+        update,
+        template=CASE_FORM,
+        case=case,
+        title="Edit case",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def person_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = selectors.get_case_for(user_of(request), case_id, write=True)
-    form = PersonForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
+
+    def add(form: PersonForm) -> HttpResponse:
         person = services.person_add(user=user_of(request), case=case, **form.cleaned_data)
         messages.success(request, f"{person.role_label} added")
         return redirect("case_detail", case_id=case.pk)
-    return render(
+
+    return form_page(
         request,
-        "decisions/case_form.html",
-        {"form": form, "case": case, "title": "Add a person connected to the case"},
+        PersonForm(posted_data(request)),
+        add,
+        template=CASE_FORM,
+        case=case,
+        title="Add a person connected to the case",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def request_open(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = selectors.get_case_for(user_of(request), case_id, write=True)
-    form = ShareRequestForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
+
+    def open_request(form: ShareRequestForm) -> HttpResponse:
         share_request = services.share_request_open(
             user=user_of(request), case=case, **form.cleaned_data
         )
         messages.success(request, "Request opened")
         return redirect("request_detail", request_id=share_request.pk)
-    return render(
+
+    return form_page(
         request,
-        "decisions/case_form.html",
-        {"form": form, "case": case, "title": "Open a share request"},
+        ShareRequestForm(posted_data(request)),
+        open_request,
+        template=CASE_FORM,
+        case=case,
+        title="Open a share request",
     )
 
 

@@ -7,12 +7,13 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from decisions.cases.selectors import get_case_for, may_manage_access
 from decisions.exchange import access
 from decisions.models import Case
+from decisions.pages import form_page
 from isg.accounts.models import User
 from isg.accounts.roles import user_of
 from isg.ui.fields import ModelMultipleChoiceField
@@ -51,12 +52,8 @@ def case_access(request: HttpRequest, case_id: UUID) -> HttpResponse:
     if not may_manage_access(user, case):
         raise Http404("No such page")
     granted = set(access.case_grantees(case))
-    form = CaseAccessForm(
-        posted_data(request),
-        case=case,
-        initial={"restricted": case.restricted, "grantees": list(granted)},
-    )
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: CaseAccessForm) -> HttpResponse:
         chosen = set(form.cleaned_data["grantees"])
         access.case_access_set(
             user=user,
@@ -67,8 +64,17 @@ def case_access(request: HttpRequest, case_id: UUID) -> HttpResponse:
         )
         messages.success(request, "Who may see the case is saved")
         return redirect("case_detail", case_id=case.pk)
-    return render(
+
+    form = CaseAccessForm(
+        posted_data(request),
+        case=case,
+        initial={"restricted": case.restricted, "grantees": list(granted)},
+    )
+    return form_page(
         request,
-        "decisions/case_form.html",
-        {"form": form, "case": case, "title": "Who may see this case"},
+        form,
+        save,
+        template="decisions/case_form.html",
+        case=case,
+        title="Who may see this case",
     )

@@ -4,7 +4,6 @@ acknowledging and correcting; and complaints about a decision."""
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -15,8 +14,11 @@ from decisions.exchange import forms as xf
 from decisions.exchange import selectors
 from decisions.lifecycle.selectors import get_decision_for
 from decisions.lifecycle.services import NotNow
+from decisions.pages import form_page
 from isg.accounts.roles import organisations_where, user_of
 from isg.ui.forms import posted_data
+
+FORM = "decisions/exchange/form.html"
 
 
 def exchange_inbox(request: HttpRequest) -> HttpResponse:
@@ -65,26 +67,29 @@ def delivery_acknowledge(request: HttpRequest, delivery_id: UUID) -> HttpRespons
 def delivery_file(request: HttpRequest, delivery_id: UUID) -> HttpResponse:
     user = user_of(request)
     delivery = selectors.get_delivery_for(user, delivery_id)
+    back = redirect("delivery_detail", delivery_id=delivery.pk)
     if not selectors.may_file(user, delivery):
         messages.info(request, "This delivery is not waiting to be filed by you.")
-        return redirect("delivery_detail", delivery_id=delivery.pk)
+        return back
     form = xf.FileForm(
         posted_data(request),
         cases=cases_writable_by(user).filter(organisation=delivery.to_organisation_id),
         organisation=delivery.to_organisation,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            filing = services.delivery_file(user=user, delivery=delivery, **form.chosen())
-        except (PermissionDenied, NotNow) as refused:
-            messages.error(request, str(refused))
-            return redirect("delivery_detail", delivery_id=delivery.pk)
+
+    def file(form: xf.FileForm) -> HttpResponse:
+        filing = services.delivery_file(user=user, delivery=delivery, **form.chosen())
         messages.success(request, f"Filed to case {filing.case.reference}")
-        return redirect("delivery_detail", delivery_id=delivery.pk)
-    return render(
+        return back
+
+    return form_page(
         request,
-        "decisions/exchange/form.html",
-        {"form": form, "title": f"File information {delivery.reference}", "delivery": delivery},
+        form,
+        file,
+        template=FORM,
+        refused=back,
+        title=f"File information {delivery.reference}",
+        delivery=delivery,
     )
 
 
@@ -94,17 +99,21 @@ def delivery_correct(request: HttpRequest, delivery_id: UUID) -> HttpResponse:
     delivery = selectors.get_delivery_for(user, delivery_id)
     if not selectors.may_correct(user, delivery):
         raise Http404("Only the sender corrects a delivery")
-    form = xf.CorrectionForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
+
+    def correct(form: xf.CorrectionForm) -> HttpResponse:
         services.delivery_correct(
             user=user, delivery=delivery, correction=form.cleaned_data["correction"]
         )
         messages.success(request, "Correction recorded: every recipient is told")
         return redirect("delivery_detail", delivery_id=delivery.pk)
-    return render(
+
+    return form_page(
         request,
-        "decisions/exchange/form.html",
-        {"form": form, "title": f"Correct information {delivery.reference}", "delivery": delivery},
+        xf.CorrectionForm(posted_data(request)),
+        correct,
+        template=FORM,
+        title=f"Correct information {delivery.reference}",
+        delivery=delivery,
     )
 
 
@@ -114,18 +123,19 @@ def complaint_add(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     decision = get_decision_for(user, decision_id)
     if not selectors.may_complain(user, decision):
         raise Http404("The safeguarding lead records complaints")
-    form = xf.ComplaintForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_record(user=user, decision=decision, **form.cleaned_data)
-        except PermissionDenied as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, "Complaint recorded")
-        return redirect("decision_detail", decision_id=decision.pk)
-    return render(
-        request,
-        "decisions/exchange/form.html",
-        {"form": form, "case": decision.case, "title": "Record a complaint about this decision"},
-    )
+    back = redirect("decision_detail", decision_id=decision.pk)
 
+    def complain(form: xf.ComplaintForm) -> HttpResponse:
+        services.complaint_record(user=user, decision=decision, **form.cleaned_data)
+        messages.success(request, "Complaint recorded")
+        return back
+
+    return form_page(
+        request,
+        xf.ComplaintForm(posted_data(request)),
+        complain,
+        template=FORM,
+        refused=back,
+        case=decision.case,
+        title="Record a complaint about this decision",
+    )

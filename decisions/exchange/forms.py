@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from decisions.models import Case, ShareRequest
 from isg.accounts.models import Organisation
-from isg.ui.fields import DateInputField
+from isg.ui.fields import DateInputField, text_area
 from isg.ui.forms import form_helper
 
 NEW_CASE = "new"
@@ -39,18 +39,16 @@ class OrganisationChoiceForm(forms.Form):
 
 
 class AskForm(OrganisationChoiceForm):
-    purpose = forms.CharField(
-        label="Why do you need the information?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
-        error_messages={"required": "Enter why the information is needed"},
+    purpose = text_area(
+        "Why do you need the information?",
+        rows=4,
+        error="Enter why the information is needed",
     )
-    information_requested = forms.CharField(
-        label="What information are you asking for?",
+    information_requested = text_area(
+        "What information are you asking for?",
         help_text="As specifically as you can. Do not include names they do not need.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
-        error_messages={"required": "Enter what information you are asking for"},
+        rows=4,
+        error="Enter what information you are asking for",
     )
     urgency = forms.ChoiceField(
         choices=ShareRequest.URGENCIES,
@@ -76,6 +74,13 @@ class AskForm(OrganisationChoiceForm):
         if due < timezone.localdate():
             raise forms.ValidationError("The date an answer is needed by must be today or later")
         return due
+
+    def request_fields(self) -> dict[str, Any]:
+        """What the asking service takes besides the organisation."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ("purpose", "information_requested", "urgency", "due_on")
+        }
 
 
 class CaseChoiceForm(forms.Form):
@@ -135,12 +140,11 @@ class FileForm(CaseChoiceForm):
 
 
 class RefusalAnswerForm(forms.Form):
-    reasons = forms.CharField(
-        label="Your reasons for not sharing",
+    reasons = text_area(
+        "Your reasons for not sharing",
         help_text="The organisation that asked reads these words.",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=4000,
-        error_messages={"required": "Write your reasons for not sharing"},
+        rows=5,
+        error="Write your reasons for not sharing",
     )
     may_ask_again = forms.TypedChoiceField(
         label="May they ask again?",
@@ -175,12 +179,11 @@ class TellForm(OrganisationChoiceForm):
 
 
 class CorrectionForm(forms.Form):
-    correction = forms.CharField(
-        label="What was wrong, and what is right",
+    correction = text_area(
+        "What was wrong, and what is right",
         help_text="The original stays as it was; this is shown beside it to every recipient.",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=4000,
-        error_messages={"required": "Write the correction"},
+        rows=5,
+        error="Write the correction",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -196,11 +199,10 @@ class ComplaintForm(forms.Form):
         error_messages={"required": "Enter who complained"},
     )
     received_on = _date("Received on", "Enter the date the complaint was received")
-    details = forms.CharField(
-        label="The complaint",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=4000,
-        error_messages={"required": "Enter the complaint"},
+    details = text_area(
+        "The complaint",
+        rows=5,
+        error="Enter the complaint",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -4,7 +4,6 @@ answering and telling. Access through the selectors (404 otherwise), changes thr
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -13,10 +12,12 @@ from decisions.cases.selectors import cases_writable_by, get_case_for
 from decisions.exchange import forms as xf
 from decisions.exchange import selectors, services
 from decisions.lifecycle.selectors import get_decision_to_write
-from decisions.lifecycle.services import NotNow
+from decisions.pages import form_page
 from decisions.wizard.state import state_for
 from isg.accounts.roles import user_of
 from isg.ui.forms import posted_data
+
+FORM = "decisions/exchange/form.html"
 
 
 def exchange_directory(request: HttpRequest) -> HttpResponse:
@@ -35,22 +36,16 @@ def exchange_ask(request: HttpRequest, case_id: UUID) -> HttpResponse:
         posted_data(request),
         organisations=selectors.askable_organisations(user, case.organisation_id),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def ask(form: xf.AskForm) -> HttpResponse:
         exchange = services.exchange_ask(
-            user=user,
-            case=case,
-            to_organisation=form.organisation(),
-            purpose=form.cleaned_data["purpose"],
-            information_requested=form.cleaned_data["information_requested"],
-            urgency=form.cleaned_data["urgency"],
-            due_on=form.cleaned_data["due_on"],
+            user=user, case=case, to_organisation=form.organisation(), **form.request_fields()
         )
         messages.success(request, f"Request {exchange.reference} sent")
         return redirect("exchange_sent_detail", exchange_id=exchange.pk)
-    return render(
-        request,
-        "decisions/exchange/form.html",
-        {"form": form, "case": case, "title": "Ask another organisation"},
+
+    return form_page(
+        request, form, ask, template=FORM, case=case, title="Ask another organisation"
     )
 
 
@@ -104,25 +99,28 @@ def exchange_incoming_detail(request: HttpRequest, exchange_id: UUID) -> HttpRes
 def exchange_take(request: HttpRequest, exchange_id: UUID) -> HttpResponse:
     user = user_of(request)
     exchange = selectors.get_incoming_for(user, exchange_id)
+    back = redirect("exchange_incoming_detail", exchange_id=exchange.pk)
     if not selectors.may_take(user, exchange):
         messages.info(request, "This request has already been taken.")
-        return redirect("exchange_incoming_detail", exchange_id=exchange.pk)
+        return back
     form = xf.TakeForm(
         posted_data(request),
         cases=cases_writable_by(user).filter(organisation=exchange.to_organisation_id),
         organisation=exchange.to_organisation,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            draft = services.exchange_take(user=user, exchange_id=exchange.pk, **form.chosen())
-        except (PermissionDenied, NotNow) as refused:
-            messages.error(request, str(refused))
-            return redirect("exchange_incoming_detail", exchange_id=exchange.pk)
+
+    def take(form: xf.TakeForm) -> HttpResponse:
+        draft = services.exchange_take(user=user, exchange_id=exchange.pk, **form.chosen())
         return redirect(state_for(draft).next_step().url(draft.pk))
-    return render(
+
+    return form_page(
         request,
-        "decisions/exchange/form.html",
-        {"form": form, "title": f"Take request {exchange.reference}", "exchange": exchange},
+        form,
+        take,
+        template=FORM,
+        refused=back,
+        title=f"Take request {exchange.reference}",
+        exchange=exchange,
     )
 
 
@@ -130,9 +128,10 @@ def exchange_take(request: HttpRequest, exchange_id: UUID) -> HttpResponse:
 def exchange_answer(request: HttpRequest, exchange_id: UUID) -> HttpResponse:
     user = user_of(request)
     exchange = selectors.get_incoming_for(user, exchange_id)
+    back = redirect("exchange_incoming_detail", exchange_id=exchange.pk)
     if not selectors.may_answer_exchange(user, exchange):
         messages.info(request, "There is no answer to send on this request now.")
-        return redirect("exchange_incoming_detail", exchange_id=exchange.pk)
+        return back
     record = selectors.standing_share_record(exchange)
     assert record is not None  # may_answer_exchange says so
     form: xf.ConfirmForm | xf.RefusalAnswerForm = (
@@ -142,24 +141,22 @@ def exchange_answer(request: HttpRequest, exchange_id: UUID) -> HttpResponse:
             posted_data(request), initial={"reasons": record.not_shared_reasons}
         )
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.exchange_answer(user=user, exchange_id=exchange.pk, **form.cleaned_data)
-        except (PermissionDenied, NotNow) as refused:
-            messages.error(request, str(refused))
-            return redirect("exchange_incoming_detail", exchange_id=exchange.pk)
+
+    def answer(form: xf.ConfirmForm | xf.RefusalAnswerForm) -> HttpResponse:
+        services.exchange_answer(user=user, exchange_id=exchange.pk, **form.cleaned_data)
         messages.success(request, f"Answer sent to {exchange.from_organisation.name}")
-        return redirect("exchange_incoming_detail", exchange_id=exchange.pk)
-    return render(
+        return back
+
+    return form_page(
         request,
-        "decisions/exchange/answer.html",
-        {
-            "exchange": exchange,
-            "record": record,
-            "items": record.decision.answers.get("items", []),
-            "form": form,
-            "title": f"Answer request {exchange.reference}",
-        },
+        form,
+        answer,
+        template="decisions/exchange/answer.html",
+        refused=back,
+        exchange=exchange,
+        record=record,
+        items=record.decision.answers.get("items", []),
+        title=f"Answer request {exchange.reference}",
     )
 
 
@@ -168,29 +165,28 @@ def exchange_tell(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     """Deliver what a share record says was shared to an organisation in the directory."""
     user = user_of(request)
     decision = get_decision_to_write(user, decision_id)
+    back = redirect("decision_detail", decision_id=decision.pk)
     if not selectors.may_tell(user, decision):
         messages.info(request, "Record what was shared before delivering it.")
-        return redirect("decision_detail", decision_id=decision.pk)
+        return back
     form = xf.TellForm(
         posted_data(request),
         organisations=selectors.askable_organisations(user, decision.organisation_id),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            delivery = services.exchange_tell(
-                user=user, decision=decision, to_organisation=form.organisation()
-            )
-        except (PermissionDenied, NotNow) as refused:
-            messages.error(request, str(refused))
-            return redirect("decision_detail", decision_id=decision.pk)
+
+    def tell(form: xf.TellForm) -> HttpResponse:
+        delivery = services.exchange_tell(
+            user=user, decision=decision, to_organisation=form.organisation()
+        )
         messages.success(request, f"Delivered to {delivery.to_organisation.name}")
         return redirect("delivery_detail", delivery_id=delivery.pk)
-    return render(
+
+    return form_page(
         request,
-        "decisions/exchange/form.html",
-        {
-            "form": form,
-            "case": decision.case,
-            "title": "Deliver what was shared to another organisation",
-        },
+        form,
+        tell,
+        template=FORM,
+        refused=back,
+        case=decision.case,
+        title="Deliver what was shared to another organisation",
     )

@@ -17,6 +17,7 @@ from decisions.lifecycle import forms as lf
 from decisions.lifecycle import selectors, services
 from decisions.lifecycle.stage import lifecycle, why_not_record
 from decisions.models import Approval, Decision
+from decisions.pages import form_page
 from decisions.wizard.state import state_for
 from decisions.wizard.summary import decision_findings
 from isg.accounts.models import Role
@@ -25,6 +26,7 @@ from isg.accounts.security import recent_auth_required
 from isg.ui.forms import posted_data
 
 QUEUE_PER_PAGE = 50
+LIFECYCLE_FORM = "decisions/lifecycle/form.html"
 
 
 def _back_to_decision(request: HttpRequest, decision: Decision, message: str) -> HttpResponse:
@@ -128,20 +130,23 @@ def info_answer(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     if not selectors.may_answer(user_of(request), state):
         messages.info(request, "You asked this question: someone working on the case answers it.")
         return redirect("decision_detail", decision_id=decision.pk)
-    form = lf.AnswerForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.info_answer(
-                decision=decision, user=user_of(request), answer=form.cleaned_data["answer"]
-            )
-        except (PermissionDenied, services.NotNow) as refused:
-            return _back_to_decision(request, decision, str(refused))
+
+    def answer(form: lf.AnswerForm) -> HttpResponse:
+        services.info_answer(
+            decision=decision, user=user_of(request), answer=form.cleaned_data["answer"]
+        )
         messages.success(request, "Answer sent: the decision is back with the managers")
         return redirect("decision_detail", decision_id=decision.pk)
-    return render(
+
+    return form_page(
         request,
-        "decisions/lifecycle/answer.html",
-        {"decision": decision, "case": decision.case, "question": question, "form": form},
+        lf.AnswerForm(posted_data(request)),
+        answer,
+        template="decisions/lifecycle/answer.html",
+        refused=redirect("decision_detail", decision_id=decision.pk),
+        decision=decision,
+        case=decision.case,
+        question=question,
     )
 
 
@@ -151,30 +156,32 @@ def _record_page(request: HttpRequest, decision_id: UUID, *, shared: bool) -> Ht
     if refusal:
         return _back_to_decision(request, decision, refusal)
     form_class = lf.SharedForm if shared else lf.NotSharedForm
-    form = form_class(posted_data(request), decision=decision)
-    if request.method == "POST" and form.is_valid():
+
+    def record(form: lf.SharedForm | lf.NotSharedForm) -> HttpResponse:
         fields = (
             form.share_fields() if isinstance(form, lf.SharedForm) else form.not_shared_fields()
         )
-        try:
-            services.share_record(
-                decision=decision,
-                user=user_of(request),
-                shared=shared,
-                follow_up=form.follow_up(),
-                **fields,
-            )
-        except (PermissionDenied, services.NotNow) as refused:
-            return _back_to_decision(request, decision, str(refused))
+        services.share_record(
+            decision=decision,
+            user=user_of(request),
+            shared=shared,
+            follow_up=form.follow_up(),
+            **fields,
+        )
         messages.success(
             request, "What was shared is recorded" if shared else "Not sharing is recorded"
         )
         return redirect("decision_detail", decision_id=decision.pk)
-    title = "Record what was shared" if shared else "Record that the information was not shared"
-    return render(
+
+    return form_page(
         request,
-        "decisions/lifecycle/form.html",
-        {"decision": decision, "case": decision.case, "form": form, "title": title},
+        form_class(posted_data(request), decision=decision),
+        record,
+        template=LIFECYCLE_FORM,
+        refused=redirect("decision_detail", decision_id=decision.pk),
+        decision=decision,
+        case=decision.case,
+        title="Record what was shared" if shared else "Record that the information was not shared",
     )
 
 
@@ -191,17 +198,22 @@ def record_not_shared(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow_up_add(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     decision = selectors.get_decision_to_write(user_of(request), decision_id)
-    form = lf.FollowUpForm(posted_data(request), decision=decision)
-    if request.method == "POST" and form.is_valid():
+
+    def add(form: lf.FollowUpForm) -> HttpResponse:
         follow_up = form.follow_up()
         assert follow_up is not None  # FollowUpForm requires the action
         services.follow_up_add(user=user_of(request), decision=decision, **follow_up)
         messages.success(request, "Follow-up added")
         return redirect(reverse("decision_detail", args=[decision.pk]) + "#follow-ups")
-    return render(
+
+    return form_page(
         request,
-        "decisions/lifecycle/form.html",
-        {"decision": decision, "case": decision.case, "form": form, "title": "Add a follow-up"},
+        lf.FollowUpForm(posted_data(request), decision=decision),
+        add,
+        template=LIFECYCLE_FORM,
+        decision=decision,
+        case=decision.case,
+        title="Add a follow-up",
     )
 
 
