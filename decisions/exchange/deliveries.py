@@ -15,7 +15,7 @@ from decisions.cases.services import case_create
 from decisions.exchange import notify
 from decisions.exchange import selectors as rules
 from decisions.exchange.access import grant_delivery
-from decisions.exchange.log import record_both
+from decisions.exchange.log import record_both, record_event
 from decisions.lifecycle.services import NotNow
 from decisions.models import (
     AuditEntry,
@@ -69,15 +69,10 @@ def delivery_acknowledge(*, user: User, delivery: Delivery) -> Receipt:
     if not rules.may_acknowledge(user, delivery):
         raise NotNow("This delivery is already acknowledged, or is not yours to acknowledge.")
     receipt = Receipt.objects.create(delivery=delivery, acknowledged_by=user)
-    record_both(
+    record_event(
         AuditEntry.Action.ACKNOWLEDGED,
         user=user,
         obj=delivery,
-        sender=delivery.from_organisation,
-        recipient=delivery.to_organisation,
-        reference=delivery.reference,
-        sender_case=delivery.decision.case,
-        recipient_case=delivery.recipient_case,
     )
     return receipt
 
@@ -90,15 +85,10 @@ def delivery_correct(*, user: User, delivery: Delivery, correction: str) -> Corr
     written = Correction(delivery=delivery, correction=correction.strip(), corrected_by=user)
     written.full_clean()
     written.save()
-    record_both(
+    record_event(
         AuditEntry.Action.CORRECTED,
         user=user,
         obj=delivery,
-        sender=delivery.from_organisation,
-        recipient=delivery.to_organisation,
-        reference=delivery.reference,
-        sender_case=delivery.decision.case,
-        recipient_case=delivery.recipient_case,
         correction=str(written.pk),
     )
     transaction.on_commit(lambda: notify.correction_made(delivery))

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models
 
 from decisions.audit.record import record
-from decisions.models import AuditEntry, Case
+from decisions.models import AuditEntry, Case, Delivery, ExchangeRequest
 from isg.accounts.models import Organisation, User
 
 
@@ -63,4 +63,27 @@ def record_both(
             action, organisation=recipient, other=sender, side="recipient",
             case=recipient_case, **common,
         ),
+    )
+
+
+def record_event(
+    action: str, *, user: User | None, obj: ExchangeRequest | Delivery, **details: Any
+) -> tuple[AuditEntry, AuditEntry]:
+    """An event on a request or a delivery in both logs, each half under its side's case
+    where that side has one yet."""
+    if isinstance(obj, Delivery):
+        sender_case, recipient_case = obj.decision.case, obj.recipient_case
+    else:
+        sender_case = obj.from_case
+        recipient_case = obj.to_request.case if obj.to_request is not None else None
+    return record_both(
+        action,
+        user=user,
+        obj=obj,
+        sender=obj.from_organisation,
+        recipient=obj.to_organisation,
+        reference=obj.reference,
+        sender_case=sender_case,
+        recipient_case=recipient_case,
+        **details,
     )

@@ -14,7 +14,7 @@ from decisions.cases.services import case_create, share_request_open
 from decisions.exchange import notify
 from decisions.exchange import selectors as rules
 from decisions.exchange.access import grant_delivery
-from decisions.exchange.log import record_both
+from decisions.exchange.log import record_event
 from decisions.lifecycle.services import NotNow
 from decisions.models import (
     AuditEntry,
@@ -66,14 +66,10 @@ def exchange_ask(
     changed_by(exchange, user)
     exchange.full_clean()
     exchange.save()
-    record_both(
+    record_event(
         AuditEntry.Action.EXCHANGE_SENT,
         user=user,
         obj=exchange,
-        sender=case.organisation,
-        recipient=to_organisation,
-        reference=exchange.reference,
-        sender_case=case,
         urgency=urgency,
         due_on=due_on,
     )
@@ -120,15 +116,10 @@ def exchange_take(
     exchange.to_request = share_request
     changed_by(exchange, user)
     exchange.save(update_fields=["status", "taken_by", "taken_at", "to_request"])
-    record_both(
+    record_event(
         AuditEntry.Action.EXCHANGE_TAKEN,
         user=user,
         obj=exchange,
-        sender=exchange.from_organisation,
-        recipient=recipient,
-        reference=exchange.reference,
-        sender_case=exchange.from_case,
-        recipient_case=case,
     )
     return draft_start(user=user, share_request=share_request)
 
@@ -150,15 +141,10 @@ def deliver(
         to_case=to_case,
         delivered_by=user,
     )
-    record_both(
+    record_event(
         AuditEntry.Action.DELIVERED,
         user=user,
         obj=delivery,
-        sender=decision.organisation,
-        recipient=to_organisation,
-        reference=delivery.reference,
-        sender_case=decision.case,
-        recipient_case=to_case,
         decision=str(decision.pk),
         items=len(delivery.items),
     )
@@ -208,15 +194,10 @@ def exchange_answer(
     exchange.status = ExchangeRequest.Status.ANSWERED
     changed_by(exchange, user)
     exchange.save(update_fields=["status"])
-    record_both(
+    record_event(
         AuditEntry.Action.EXCHANGE_ANSWERED,
         user=user,
         obj=exchange,
-        sender=exchange.from_organisation,
-        recipient=exchange.to_organisation,
-        reference=exchange.reference,
-        sender_case=exchange.from_case,
-        recipient_case=exchange.to_request.case,
         shared=record.shared,
         may_ask_again=answer.may_ask_again,
     )
