@@ -21,7 +21,10 @@ $(STAMP): pyproject.toml package.json package-lock.json
 run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(PORT)
+	@# The task queue's worker runs beside the server and stops with it (Ctrl-C, or an error).
+	DEBUG=1 $(BIN)/python manage.py run_worker --no-reload --queue-name='*' & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 $(BIN)/python manage.py runserver $(PORT)
 
 test: setup
 	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || \

@@ -67,7 +67,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "isg.accounts",
+    "isg.jobs",
     "guidance",
     "decisions",
 ]
@@ -250,6 +253,21 @@ DEFAULT_FROM_EMAIL = "ISG <isg@localhost>"
 SITE_URL = (envlist("SITE_URL") or ["http://localhost:8000"])[0].rstrip("/")
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Background tasks (docs/architecture.md, "The task queue") ---------------
+# Django's tasks API (the django-tasks backport) with its database backend: the queue is a
+# table in DATABASES["default"], worked by `manage.py run_worker` processes (any number, on
+# any machine that reaches the database; PostgreSQL hands each task to one of them with
+# SELECT … FOR UPDATE SKIP LOCKED).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A job whose worker has not been heard from for this long is taken to have died and is
+# run again by the next worker that looks (isg/jobs/recovery.py).
+JOBS_STALE_AFTER_SECONDS = envint("JOBS_STALE_AFTER_SECONDS", 300)
 
 # --- Audit log: the HMAC key lives outside the database (docs/audit.md) ------
 # AUDIT_KEY="keyid:secret[,keyid:secret…]": the first signs new entries, all verify.

@@ -35,6 +35,7 @@ _IGNORED = (
     "AUDIT_WITNESS_DIR",
     "AUDIT_WITNESS_EMAILS",
     "AUDIT_WITNESS_URLS",
+    "JOBS_STALE_AFTER_SECONDS",
 )
 os.environ.update(_FIXED)
 for _name in _IGNORED:

@@ -99,6 +99,40 @@ def _force_login_passes_two_factor():
 
 
 @pytest.fixture
+def run_tasks():
+    """Run the task queue's due tasks now, in this process: `run_tasks()` returns how many ran.
+
+    Tests use the real queue (the database backend, as in production): enqueuing writes a
+    task row, and nothing runs until a test calls this, or starts a worker process
+    (tests/workers.py). `run_tasks(at=moment)` also runs tasks deferred until `moment`
+    (retries after their back-off).
+    """
+    from isg.jobs.queue import run_due_tasks
+
+    def run(at=None) -> int:
+        return run_due_tasks(at=at, worker_id="tests")
+
+    return run
+
+
+@pytest.fixture
+def worker_process():
+    """Start real `run_worker` processes on the test database; stopped after the test."""
+    from tests.workers import start_worker, stop_worker
+
+    started = []
+
+    def start(**options):
+        process = start_worker(**options)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        stop_worker(process)
+
+
+@pytest.fixture
 def client_for(client):
     """Sign a test client in as the given user (past two-factor authentication, if needed)."""
 
