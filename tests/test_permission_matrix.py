@@ -82,6 +82,17 @@ def _verify_run(w):
     return live.start(w.users["lead"])
 
 
+def _job(w):
+    """A finished export the organisation's lead started (isg/jobs): theirs alone."""
+    from isg.jobs.models import Job
+
+    return Job.objects.create(
+        kind="audit-csv", title="Audit log export (CSV)", started_by=w.users["lead"],
+        organisation=w.org, status=Job.Status.SUCCEEDED, result_name="audit.csv",
+        result_type="text/csv", result=b"sequence\n",
+    )
+
+
 def _verdict(w, verdict="approved", reasons=""):
     """world.decision (the practitioner's, needing approval) after the manager's verdict."""
     from decisions.lifecycle import services as lifecycle_services
@@ -363,6 +374,11 @@ MATRIX = {
         ),
     ),
     "complaint_add": (decision_url("complaint_add"), expect(404, lead=200)),
+    # Jobs (isg/jobs): their starter's alone; leads see only kinds shared with them.
+    "job_detail": (lambda w: reverse("job_detail", args=[_job(w).pk]), expect(404, lead=200)),
+    "job_download": (
+        lambda w: reverse("job_download", args=[_job(w).pk]), expect(404, lead=200)
+    ),
     # Account security (isg/accounts): the user's own account, in no organisation.
     # Managers, leads and admins already have a device (tests/conftest.py), so set-up sends
     # them on; nobody has new recovery codes to see; everyone is verified already.
