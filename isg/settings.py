@@ -130,8 +130,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers carry on while one writer writes; IMMEDIATE takes the
         # write lock at BEGIN so two writers queue on the busy timeout instead of
         # failing with "database is locked" when a read transaction upgrades.
+        # secure_delete: freed content is zeroed, so erased text leaves no trace in free
+        # pages (docs/retention.md).
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-        "PRAGMA foreign_keys=ON;",
+        "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": envint("SQLITE_BUSY_TIMEOUT", 20),
     }
@@ -284,6 +286,12 @@ AUDIT_LOG_ORIGIN = (envlist("AUDIT_LOG_ORIGIN") or ["isg.localhost/audit"])[0]
 AUDIT_WITNESS_DIR = envlist("AUDIT_WITNESS_DIR")
 AUDIT_WITNESS_EMAILS = envlist("AUDIT_WITNESS_EMAILS")
 AUDIT_WITNESS_URLS = envlist("AUDIT_WITNESS_URLS")
+
+# --- Crypto-shredding: the key that wraps each case's data key (docs/retention.md) ---
+# DATA_KEY_ENCRYPTION_KEY="keyid:base64-of-32-bytes[,…]": the first wraps new keys, all unwrap.
+# Unset: a key is generated into var/data_key on first use, with a warning.
+DATA_KEY_ENCRYPTION_KEYS = envlist("DATA_KEY_ENCRYPTION_KEY")
+DATA_KEY_ENCRYPTION_KEY_FILE = VAR_DIR / "data_key"
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ _FIXED = {
     "AUDIT_SIGNING_KEY": (
         "PRIVATE+KEY+isg.test/audit+85a65690+AXiBCmJd1AIb0Z86vOijtAAOCgd2GbvAQxT9btLEDEFT"
     ),
+    "DATA_KEY_ENCRYPTION_KEY": "tests-2026:dGVzdHMtb25seS1kYXRhLWtleS0zMi1ieXRlcyEhISE=",
 }
 _IGNORED = (
     "DEBUG",

@@ -15,6 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from decisions.audit import checkpoints, live, review, selectors
+from decisions.audit.sealed import opened_snapshot
 from decisions.audit.verify import last_verification
 from decisions.cases import selectors as case_selectors
 from decisions.models import AuditCheckpoint, AuditEntry, AuditVerifyRun
@@ -122,7 +123,9 @@ def audit_detail(request: HttpRequest, sequence: int) -> HttpResponse:
         "decisions/audit/detail.html",
         {
             "entry": entry,
-            "snapshot": json.dumps(entry.snapshot, indent=2, sort_keys=True, ensure_ascii=False),
+            "snapshot": json.dumps(
+                opened_snapshot(entry), indent=2, sort_keys=True, ensure_ascii=False
+            ),
             "verification": verification,
             "chain_status": review.chain_status(entry, verification),
             "case_visible": case_visible,

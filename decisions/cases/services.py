@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from decisions.audit.record import record
 from decisions.cases.history import changed_by
@@ -91,6 +92,10 @@ def case_update(
     case.reference = reference
     case.summary = summary
     case.is_closed = is_closed
+    if is_closed and not before.is_closed:
+        case.closed_at = timezone.now()
+    elif not is_closed:
+        case.closed_at = None
     changed_by(case, user)
     case.save()
     case.assigned.set(assigned)

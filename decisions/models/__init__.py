@@ -24,6 +24,8 @@ from decisions.models.exchange import (
     Receipt,
 )
 from decisions.models.lifecycle import Approval, FollowUp, InfoResponse, ShareRecord
+from decisions.models.retention import LegalHold, RecordKind, RetentionBasis, RetentionSchedule
+from decisions.models.sealing import DataKey
 
 __all__ = [
     "SHARING_OUTCOMES",
@@ -38,6 +40,7 @@ __all__ = [
     "Chase",
     "Complaint",
     "Correction",
+    "DataKey",
     "Decision",
     "DecisionDraft",
     "Delivery",
@@ -51,8 +54,12 @@ __all__ = [
     "ImmutableQuerySet",
     "ImmutableRecordError",
     "InfoResponse",
+    "LegalHold",
     "Person",
     "Receipt",
+    "RecordKind",
+    "RetentionBasis",
+    "RetentionSchedule",
     "ShareRecord",
     "ShareRequest",
 ]

@@ -53,6 +53,12 @@ class AuditEntry(ImmutableModel):
         ACCESS_GRANTED = "access_granted", "Access granted"
         ACCESS_REMOVED = "access_removed", "Access removed"
         CASE_RESTRICTED = "case_restricted", "Case restriction changed"
+        # Retention and subject access (docs/retention.md).
+        RETENTION_CHANGED = "retention_changed", "Retention schedule changed"
+        LEGAL_HOLD_PLACED = "legal_hold_placed", "Legal hold placed"
+        LEGAL_HOLD_LIFTED = "legal_hold_lifted", "Legal hold lifted"
+        CASE_ERASED = "case_erased", "Personal data erased"
+        DISCLOSURE_LOG = "disclosure_log", "Disclosure log produced"
 
     sequence = models.PositiveBigIntegerField(unique=True)
     created_at = models.DateTimeField(default=timezone.now)

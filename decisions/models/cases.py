@@ -8,6 +8,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from decisions.models.retention import RecordKind
 from isg.accounts.models import Organisation
 
 
@@ -32,6 +33,17 @@ class Case(models.Model):
         help_text="Practitioners working on the case. Only they, managers and leads can see it.",
     )
     is_closed = models.BooleanField(default=False)
+    # When it was last closed: the retention schedule counts from here (docs/retention.md).
+    closed_at = models.DateTimeField(null=True, blank=True)
+    record_kind = models.CharField(
+        "Kind of record",
+        max_length=30,
+        choices=RecordKind.choices,
+        default=RecordKind.CHILD_PROTECTION,
+        help_text="Sets how long the case is kept after it closes.",
+    )
+    # Set once, when apply_retention erased the case's personal data.
+    erased_at = models.DateTimeField(null=True, blank=True)
     restricted = models.BooleanField(
         "Restricted case",
         default=False,

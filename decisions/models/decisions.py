@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from decisions.models.base import ImmutableModel
 from decisions.models.cases import Case, ShareRequest
+from decisions.models.sealed_fields import SealedJSONField, SealedTextField
+from decisions.models.sealing import case_scope
 from guidance.vocabulary import RECOMMENDATION_LABELS
 from isg.accounts.models import Organisation
 
@@ -68,15 +70,15 @@ class Decision(ImmutableModel):
     framework = models.CharField(max_length=40)
     framework_version = models.CharField(max_length=20)
     facts = models.JSONField(default=dict)
-    answers = models.JSONField(default=dict)
+    answers = SealedJSONField(default=dict)
     engine_result = models.JSONField(default=dict)
     recommendation = models.CharField(max_length=30)
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
-    override_reason = models.TextField(blank=True)
+    override_reason = SealedTextField(blank=True)
     requires_approval = models.BooleanField(default=False)
     consent = models.CharField(max_length=20, blank=True)
     lawful_basis = models.CharField(max_length=80, blank=True)
-    rationale = models.TextField()
+    rationale = SealedTextField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -95,6 +97,9 @@ class Decision(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} — {self.case.reference}"
+
+    def sealing_scope(self) -> str:
+        return case_scope(self.case_id)
 
     @property
     def shares(self) -> bool:

@@ -18,6 +18,8 @@ from decisions.models.base import ImmutableModel
 from decisions.models.cases import Case, ShareRequest
 from decisions.models.decisions import Decision
 from decisions.models.lifecycle import ShareRecord
+from decisions.models.sealed_fields import SealedJSONField, SealedTextField
+from decisions.models.sealing import delivery_scope
 from isg.accounts.models import Organisation
 
 
@@ -147,8 +149,8 @@ class Delivery(ImmutableModel):
         ShareRecord, on_delete=models.PROTECT, related_name="deliveries"
     )
     # The decision's items and their justification, and the share record's words, as sent.
-    items = models.JSONField(default=list)
-    what_was_shared = models.TextField()
+    items = SealedJSONField(default=list)
+    what_was_shared = SealedTextField()
     # The recipient's case: the asker's case for an answer; empty until filed when told.
     to_case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries_received"
@@ -169,6 +171,10 @@ class Delivery(ImmutableModel):
     @property
     def reference(self) -> str:
         return short_reference("DL", self.id)
+
+    def sealing_scope(self) -> str:
+        """A delivery's own key: the recipient's copy outlives the sender's case."""
+        return delivery_scope(self.id)
 
     @property
     def recipient_case(self) -> Case | None:
@@ -202,7 +208,7 @@ class ExchangeAnswer(ImmutableModel):
     delivery = models.OneToOneField(
         Delivery, null=True, blank=True, on_delete=models.PROTECT, related_name="answer"
     )
-    reasons = models.TextField(blank=True)
+    reasons = SealedTextField(blank=True)
     may_ask_again = models.BooleanField(null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -221,6 +227,9 @@ class ExchangeAnswer(ImmutableModel):
             )
         ]
 
+    def sealing_scope(self) -> str:
+        return self.decision.sealing_scope()
+
 
 class Receipt(ImmutableModel):
     """The recipient acknowledges a delivery, once."""
@@ -238,7 +247,7 @@ class Correction(ImmutableModel):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="corrections")
-    correction = models.TextField(max_length=4000)
+    correction = SealedTextField(max_length=4000)
     corrected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -250,6 +259,9 @@ class Correction(ImmutableModel):
             models.CheckConstraint(condition=~models.Q(correction=""), name="correction_text")
         ]
 
+    def sealing_scope(self) -> str:
+        return delivery_scope(self.delivery_id)
+
 
 class Complaint(ImmutableModel):
     """A complaint about a sharing decision, recorded by the organisation's lead."""
@@ -257,11 +269,11 @@ class Complaint(ImmutableModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="complaints")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    made_by = models.CharField(
+    made_by = SealedTextField(
         "Who complained", max_length=200, help_text="Their role, for example the child's parent."
     )
     received_on = models.DateField()
-    details = models.TextField(max_length=4000)
+    details = SealedTextField(max_length=4000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -270,6 +282,9 @@ class Complaint(ImmutableModel):
     class Meta:
         ordering = ["-recorded_at"]
         indexes = [models.Index(fields=["organisation", "-recorded_at"])]
+
+    def sealing_scope(self) -> str:
+        return self.decision.sealing_scope()
 
 
 class Chase(ImmutableModel):

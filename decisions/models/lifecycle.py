@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from decisions.models.base import ImmutableModel
 from decisions.models.cases import Case
 from decisions.models.decisions import Decision
+from decisions.models.sealed_fields import SealedTextField
 
 
 class Approval(ImmutableModel):
@@ -33,7 +34,7 @@ class Approval(ImmutableModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
-    reasons = models.TextField(
+    reasons = SealedTextField(
         blank=True, help_text="Why, for a rejection; the question, for more information."
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -55,6 +56,9 @@ class Approval(ImmutableModel):
     def __str__(self) -> str:
         return f"{self.get_verdict_display()} — {self.decision_id}"
 
+    def sealing_scope(self) -> str:
+        return self.decision.sealing_scope()
+
     @property
     def is_final(self) -> bool:
         return self.verdict in self.FINAL
@@ -66,7 +70,7 @@ class InfoResponse(ImmutableModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     question = models.OneToOneField(Approval, on_delete=models.PROTECT, related_name="response")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="info_responses")
-    answer = models.TextField()
+    answer = SealedTextField()
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -80,6 +84,9 @@ class InfoResponse(ImmutableModel):
 
     def __str__(self) -> str:
         return f"Answer to {self.question_id}"
+
+    def sealing_scope(self) -> str:
+        return self.decision.sealing_scope()
 
 
 class ShareRecord(ImmutableModel):
@@ -98,13 +105,13 @@ class ShareRecord(ImmutableModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="share_record")
     shared = models.BooleanField()
-    what_was_shared = models.TextField(blank=True)
-    shared_with = models.CharField(max_length=400, blank=True)
+    what_was_shared = SealedTextField(blank=True)
+    shared_with = SealedTextField(max_length=400, blank=True)
     shared_on = models.DateField(null=True, blank=True)
     method = models.CharField(max_length=20, blank=True)
-    not_shared_reasons = models.TextField(blank=True)
+    not_shared_reasons = SealedTextField(blank=True)
     requester_told = models.BooleanField(null=True, blank=True)
-    requester_told_how = models.TextField(blank=True)
+    requester_told_how = SealedTextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -131,6 +138,9 @@ class ShareRecord(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{'Shared' if self.shared else 'Not shared'} — {self.decision_id}"
+
+    def sealing_scope(self) -> str:
+        return self.decision.sealing_scope()
 
 
 class FollowUp(models.Model):

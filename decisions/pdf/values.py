@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from decisions.audit.sealed import opened_snapshot
 from decisions.models import AuditEntry, Decision
 from decisions.pdf.redaction import Redactor
 from isg.ui.formatting import DATE, date_time
@@ -39,7 +40,7 @@ def entry_rows(entries: Iterable[AuditEntry], redact: Redactor) -> list[dict[str
             "case": entry.case.reference if entry.case_id and entry.case else "",
             "object": f"{entry.object_type} {entry.object_id}".strip(),
             "snapshot": redact(
-                json.dumps(entry.snapshot, ensure_ascii=False, sort_keys=True)
+                json.dumps(opened_snapshot(entry), ensure_ascii=False, sort_keys=True)
                 if entry.snapshot
                 else ""
             ),

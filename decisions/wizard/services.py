@@ -10,6 +10,7 @@ from django.db import transaction
 
 from decisions.audit import checkpoints
 from decisions.audit.record import record, record_about_decision
+from decisions.audit.sealed import seal_snapshot_text
 from decisions.cases.history import changed_by
 from decisions.lifecycle import notify
 from decisions.models import AuditEntry, Decision, DecisionDraft, ShareRequest
@@ -116,7 +117,9 @@ def draft_save_step(
             organisation=case.organisation,
             obj=draft.share_request,
             case=case,
-            snapshot={"draft": str(draft.pk), "recorded": raw},
+            # What was typed is sealed under the case's key: the log keeps only ciphertext,
+            # which erasing the case makes unreadable without changing the entry.
+            snapshot={"draft": str(draft.pk), "recorded": seal_snapshot_text(case, raw)},
         )
     return draft
 
