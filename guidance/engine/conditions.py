@@ -57,11 +57,6 @@ def condition_uses_outcome(
     return False
 
 
-def _same(value: object, expected: object) -> bool:
-    # True == 1 in Python; a bool fact must only match a bool.
-    return type(value) is type(expected) and value == expected
-
-
 class Context:
     """The facts in play, the facts known not to apply, and (once decided) the outcome."""
 
@@ -77,47 +72,6 @@ class Context:
         self.not_applicable = not_applicable
         self.outcome = outcome
 
-    def test(self, condition: Mapping[str, Any] | None) -> bool | None:
-        """Three-valued evaluation: True, False, or None when it cannot be told yet."""
-        if condition is None:
-            return True
-        if "fact" in condition:
-            name = condition["fact"]
-            if name in self.facts:
-                value = self.facts[name]
-                if "is" in condition:
-                    return _same(value, condition["is"])
-                return any(_same(value, choice) for choice in condition["in"])
-            if name in self.not_applicable:
-                return False
-            return None
-        if "all" in condition:
-            undecided = False
-            for child in condition["all"]:
-                result = self.test(child)
-                if result is False:
-                    return False
-                undecided = undecided or result is None
-            return None if undecided else True
-        if "any" in condition:
-            undecided = False
-            for child in condition["any"]:
-                result = self.test(child)
-                if result is True:
-                    return True
-                undecided = undecided or result is None
-            return None if undecided else False
-        if "not" in condition:
-            result = self.test(condition["not"])
-            return None if result is None else not result
-        if "ref" in condition:
-            return self.test(self.conditions[condition["ref"]])
-        if "outcome" in condition:
-            if self.outcome is None:
-                return None
-            return self.outcome in condition["outcome"]
-        raise EngineError(f"malformed condition {show(condition)}")
-
 
 Compiled = Callable[[Context], "bool | None"]
 
@@ -129,7 +83,8 @@ def _always(context: Context) -> bool:
 def compile_condition(
     condition: Mapping[str, Any] | None, conditions: Mapping[str, Any]
 ) -> Compiled:
-    """A function equivalent to ``Context.test(condition)``, built once per definition.
+    """The condition as a function of a context, built once per definition: three-valued,
+    True, False, or None while it cannot be told yet (a fact not answered, no outcome yet).
 
     The engine evaluates the same conditions many thousands of times (the wizard's flow, the
     enumeration tests), so it turns each tree into closures instead of walking it every time.
@@ -139,6 +94,7 @@ def compile_condition(
     if "fact" in condition:
         name = condition["fact"]
         expected = [condition["is"]] if "is" in condition else list(condition["in"])
+        # Keyed by type too: True == 1 in Python, and a bool fact must only match a bool.
         pairs = frozenset((type(value), value) for value in expected)
 
         def test_fact(context: Context) -> bool | None:

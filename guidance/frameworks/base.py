@@ -53,6 +53,17 @@ class Checker:
             self.fail(where, f"unexpected key(s) {', '.join(map(str, extra))}")
         return value
 
+    def identifier(self, where: str, value: object, kind: str, seen: set[str]) -> str:
+        """An element's id: a lowercase identifier not used by an earlier one of its kind.
+        Returns the place to name in later messages, `kind 'id'`."""
+        if not isinstance(value, str) or not IDENT.match(value):
+            self.fail(f"{where}.id", f"must be a lowercase identifier (got {value!r})")
+        named = f"{kind} {value!r}"
+        if value in seen:
+            self.fail(named, f"duplicate {kind} id")
+        seen.add(value)
+        return named
+
     def listing(self, where: str, value: object, *, empty_ok: bool = False) -> list[Any]:
         if not isinstance(value, list) or (not empty_ok and not value):
             self.fail(where, "must be a non-empty list" if not empty_ok else "must be a list")

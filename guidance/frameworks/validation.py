@@ -168,13 +168,7 @@ def _check_questions(
     for i, q in enumerate(questions):
         where = f"questions[{i}]"
         c.keys(where, q, ("id", "fact", "text", "hint", "answers", "guidance"), ("ask_if",))
-        qid = q["id"]
-        if not isinstance(qid, str) or not IDENT.match(qid):
-            c.fail(f"{where}.id", f"must be a lowercase identifier (got {qid!r})")
-        where = f"question {qid!r}"
-        if qid in seen_ids:
-            c.fail(where, "duplicate question id")
-        seen_ids.add(qid)
+        where = c.identifier(where, q["id"], "question", seen_ids)
         fact = q["fact"]
         if fact not in kinds:
             c.fail(where, f"asks about unknown fact {fact!r}")
@@ -222,13 +216,7 @@ def _check_rules(
         c.keys(
             where, rule, ("id", "recommendation", "explanation", "cite"), ("when", "lawful_bases")
         )
-        rid = rule["id"]
-        if not isinstance(rid, str) or not IDENT.match(rid):
-            c.fail(f"{where}.id", f"must be a lowercase identifier (got {rid!r})")
-        where = f"rule {rid!r}"
-        if rid in seen:
-            c.fail(where, "duplicate rule id")
-        seen.add(rid)
+        where = c.identifier(where, rule["id"], "rule", seen)
         if rule["recommendation"] not in DECIDED:
             c.fail(
                 where,
