@@ -8,6 +8,7 @@ from decisions.dashboard.urls import urlpatterns as dashboard_urls
 from decisions.exchange.urls import urlpatterns as exchange_urls
 from decisions.lifecycle.urls import urlpatterns as lifecycle_urls
 from decisions.pdf import views as pdf_views
+from decisions.reports.urls import urlpatterns as report_urls
 from decisions.wizard.urls import urlpatterns as wizard_urls
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     *wizard_urls,
     *lifecycle_urls,
     *exchange_urls,
+    *report_urls,
     path("decisions/<uuid:decision_id>/pdf/", pdf_views.decision_pdf, name="decision_pdf"),
     path(
         "decisions/<uuid:decision_id>/proof.json",

@@ -374,6 +374,18 @@ MATRIX = {
         ),
     ),
     "complaint_add": (decision_url("complaint_add"), expect(404, lead=200)),
+    # Reports (decisions/reports/): each organisation's leads, for their own organisation;
+    # another organisation's id in the query is 404 to everyone but its own leads.
+    "reports": (lambda w: reverse("reports"), expect(404, lead=200, other_lead=200)),
+    "reports_csv": (lambda w: reverse("reports_csv"), expect(404, lead=200, other_lead=200)),
+    "reports_chart": (
+        lambda w: reverse("reports_chart", args=["outcomes"]),
+        expect(404, lead=200, other_lead=200),
+    ),
+    "reports (Northgate's, by id)": (
+        lambda w: reverse("reports") + f"?organisation={w.other_org.pk}",
+        expect(404, other_lead=200, third_lead=404),
+    ),
     # Jobs (isg/jobs): their starter's alone; leads see only kinds shared with them.
     "job_detail": (lambda w: reverse("job_detail", args=[_job(w).pk]), expect(404, lead=200)),
     "job_download": (
@@ -459,6 +471,10 @@ def test_other_organisations_never_get_in_to_object_urls():
             "exchange_directory",  # the directory and queues: each their own organisation's
             "exchange_incoming",
             "exchange_inbox",
+            "reports",  # each lead's own organisation's figures
+            "reports_csv",
+            "reports_chart",
+            "reports (Northgate's, by id)",  # Northgate's own lead may, nobody else
         ) or name.startswith(("guidance:", "admin:guidance_")):  # not organisation-specific
             continue
         if name in ACCOUNT_PAGES:  # the user's own account, not an organisation's object
