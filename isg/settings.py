@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from isg.api.scopes import SCOPES as API_SCOPES
 from isg.env import envbool, envint, envlist, secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,12 +68,17 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
     "django_tasks",
     "django_tasks_db",
     "isg.accounts",
     "isg.jobs",
     "guidance",
     "decisions",
+    "isg.api",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +276,43 @@ TASKS = {
 # A job whose worker has not been heard from for this long is taken to have died and is
 # run again by the next worker that looks (isg/jobs/recovery.py).
 JOBS_STALE_AFTER_SECONDS = envint("JOBS_STALE_AFTER_SECONDS", 300)
+
+# --- The API for other systems (docs/api.md) -----------------------------------
+# OAuth 2.0 client credentials (django-oauth-toolkit): one client per connected system, of one
+# organisation, with scopes (isg/api/scopes.py); secrets are stored hashed.
+OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "isg.api.auth.ClientValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": envint("API_TOKEN_SECONDS", 3600),
+    "SCOPES": API_SCOPES,
+}
+# isg/api/models.py points at the application model: its migration names it through this.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["isg.api.auth.ClientAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["isg.api.auth.HasScopes"],
+    "DEFAULT_THROTTLE_CLASSES": ["isg.api.auth.ClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_client": envlist("API_RATE_LIMIT", "600/min")[0]},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "isg.api.views.handle_exception",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ISG API",
+    "DESCRIPTION": "Cases, share requests, decisions and their audit, for the systems "
+    "practitioners already use. OAuth 2.0 client credentials at /o/token/ (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 # --- Audit log: the HMAC key lives outside the database (docs/audit.md) ------
 # AUDIT_KEY="keyid:secret[,keyid:secret…]": the first signs new entries, all verify.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/", include("isg.accounts.urls")),
     path("admin/", admin.site.urls),
     path("guidance/", include("guidance.urls")),
+    path("", include("isg.api.urls")),
     path("jobs/", include("isg.jobs.urls")),
     path("", include("decisions.urls")),
 ]

@@ -183,3 +183,34 @@ def take_and_record(exchange, taker: User, *, shared: bool, reference: str = "TA
             not_shared_reasons="No consent and no risk of harm.", requester_told=True,
         )
     return decision
+
+
+# --- API clients (isg/api/) -------------------------------------------------------------------
+
+
+def make_api_client(organisation: Organisation, scopes: str = "", name: str | None = None):
+    """A client with every scope unless told; returns isg.api.clients.NewClient."""
+    from isg.api.clients import client_create
+    from isg.api.scopes import SCOPES
+
+    return client_create(
+        organisation=organisation,
+        name=name or f"System {next(_counter)}",
+        scopes=scopes or " ".join(SCOPES),
+    )
+
+
+def make_api_token(client, scopes: str | None = None) -> str:
+    """A bearer token for the client, as /o/token/ would issue it (its scopes by default)."""
+    import secrets
+
+    from oauth2_provider.models import AccessToken
+
+    token = secrets.token_urlsafe(30)
+    AccessToken.objects.create(
+        application=client.application,
+        token=token,
+        scope=scopes if scopes is not None else " ".join(client.scopes),
+        expires=timezone.now() + datetime.timedelta(hours=1),
+    )
+    return token
