@@ -1,9 +1,11 @@
 """Verify now: the whole check of the log, run by a lead from the review screen, in bounded steps.
 
-There is no task queue yet (#16), so a run advances inside page requests: each `step` checks
-at most `STEP_ENTRIES` entries (the chain, the HMACs and the tree, as `verify_audit` does) and
-keeps where it got to in the `AuditVerifyRun` row; the progress page refreshes itself until
-the run is finished. The outcome is recorded as an `AuditVerification`, like `verify_audit`'s.
+A run is a job on the task queue (isg/jobs, kind "audit-verify"): the worker calls `step`
+until the run is finished; each step checks at most `STEP_ENTRIES` entries (the chain, the
+HMACs and the tree, as `verify_audit` does) and commits where it got to in the
+`AuditVerifyRun` row, so a worker that dies loses one step, and the next worker carries on
+from there. The progress page refreshes itself until the run is finished. The outcome is
+recorded as an `AuditVerification`, like `verify_audit`'s.
 """
 
 from __future__ import annotations
@@ -20,9 +22,34 @@ from decisions.audit.chain import GENESIS_HASH, audit_keys
 from decisions.audit.verify import CHAIN_FIELDS, check_row
 from decisions.models import AuditEntry, AuditVerification, AuditVerifyRun
 from isg.accounts.models import User
+from isg.jobs.kinds import Outcome, Progress, job_kind
+from isg.jobs.models import Job
+from isg.jobs.services import start_job
 
 STEP_ENTRIES = 20_000
 """About a quarter of a second's work on this machine: a page request stays quick."""
+
+
+def start_on_queue(user: User, organisation_id: int) -> AuditVerifyRun:
+    """A new run, and the job that works it through."""
+    with transaction.atomic():
+        run = start(user)
+        start_job(
+            user=user, kind="audit-verify", organisation=organisation_id,
+            parameters={"run_id": run.pk}, total=run.up_to_sequence,
+        )
+    return run
+
+
+@job_kind("audit-verify", title="Checking the audit log", leads_may_see=True)
+def verify_job(job: Job, progress: Progress) -> Outcome:
+    run_id = int(job.parameters["run_id"])
+    run = step(run_id)
+    while run.finished_at is None:
+        progress(run.checked, run.up_to_sequence)
+        run = step(run_id)
+    progress(run.checked, run.up_to_sequence)
+    return Outcome(summary=run.message)
 
 
 def start(user: User | AnonymousUser | None) -> AuditVerifyRun:

@@ -14,7 +14,7 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
-from decisions.audit import checkpoints, live, review, selectors
+from decisions.audit import checkpoints, exports, live, review, selectors
 from decisions.audit.sealed import opened_snapshot
 from decisions.audit.verify import last_verification
 from decisions.cases import selectors as case_selectors
@@ -87,20 +87,21 @@ def audit_verify_start(request: HttpRequest) -> HttpResponse:
     _may_verify(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    run = live.start(user_of(request))
+    user = user_of(request)
+    run = live.start_on_queue(user, selectors.audit_organisations_for(user)[0])
     return redirect("audit_verify_run", run_id=run.pk)
 
 
 def audit_verify_run(request: HttpRequest, run_id: int) -> HttpResponse:
-    """A run's progress: each visit checks one bounded step; the page refreshes itself (an
-    HTTP Refresh header, no script) until the run is finished."""
+    """A run's progress, as the worker advances it; the page refreshes itself (an HTTP
+    Refresh header, no script) until the run is finished."""
     _may_verify(request)
-    if not AuditVerifyRun.objects.filter(pk=run_id, started_by=user_of(request)).exists():
+    run = AuditVerifyRun.objects.filter(pk=run_id, started_by=user_of(request)).first()
+    if run is None:
         raise Http404("No such check")  # a run is its starter's: it names them
-    run = live.step(run_id)
     response = render(request, "decisions/audit/verify_run.html", {"run": run})
     if run.finished_at is None:
-        response["Refresh"] = "1"
+        response["Refresh"] = "2"
     return response
 
 
@@ -135,7 +136,8 @@ def audit_detail(request: HttpRequest, sequence: int) -> HttpResponse:
 
 @recent_auth_required  # exporting the log needs a password typed in the last 15 minutes
 def audit_export(request: HttpRequest) -> HttpResponseBase:
-    """The filtered entries as CSV, streamed; the export itself is recorded first.
+    """The filtered entries as CSV, streamed; the export itself is recorded first. A large
+    selection is queued instead (decisions/audit/exports.py) and the lead watches its job.
 
     Only entries older than the export's own entry are included, so the file is a
     consistent cut of the log however long it takes to download.
@@ -143,6 +145,12 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     entries, form = review.reviewable(user_of(request), request.GET)
     if form.is_bound and not form.is_valid():
         return audit_list(request)  # show what is wrong; export nothing
+    if exports.is_large(entries, exports.CSV_INSTANT_ROWS):
+        job = exports.queue_export(
+            user_of(request), form, request.GET, kind="audit-csv", what="audit log CSV",
+            extension="csv",
+        )
+        return redirect("job_detail", job_id=job.pk)
     exported = review.record_filtered_export(user_of(request), form, "audit log CSV")
     rows = (
         entries.filter(sequence__lt=exported.sequence)

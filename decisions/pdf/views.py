@@ -17,14 +17,16 @@ import re
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
-from decisions.audit import checkpoints, review
+from decisions.audit import checkpoints, exports, review
 from decisions.audit import views as audit_views
 from decisions.audit.record import record
 from decisions.audit.selectors import submission_entry
 from decisions.lifecycle.selectors import get_decision_for, may_unredact
 from decisions.models import AuditEntry
 from decisions.pdf import AUDIT_EXTRACT_LIMIT
+from decisions.pdf.jobs import QUEUED_LIMIT
 from isg.accounts.roles import user_of
 from isg.accounts.security import recent_auth_required
 from isg.ui.formatting import file_stamp
@@ -86,12 +88,19 @@ def decision_proof(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 
 @recent_auth_required  # as for the CSV export: a password typed in the last 15 minutes
 def audit_export_pdf(request: HttpRequest) -> HttpResponse:
-    """The filtered audit entries as PDF, the same selection the CSV export makes."""
+    """The filtered audit entries as PDF, the same selection the CSV export makes; a large
+    selection is queued (decisions/audit/exports.py) and the lead watches its job."""
     from decisions.pdf.audit_extract import render_audit_extract
 
     entries, form = review.reviewable(user_of(request), request.GET)
     if form.is_bound and not form.is_valid():
         return audit_views.audit_list(request)  # show what is wrong; export nothing
+    if exports.is_large(entries, exports.PDF_INSTANT_ROWS):
+        job = exports.queue_export(
+            user_of(request), form, request.GET, kind="audit-pdf", what="audit log PDF",
+            extension="pdf", row_limit=QUEUED_LIMIT,
+        )
+        return redirect("job_detail", job_id=job.pk)
     exported = review.record_filtered_export(
         user_of(request), form, "audit log PDF", row_limit=AUDIT_EXTRACT_LIMIT
     )

@@ -7,7 +7,9 @@ import logging
 import secrets
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django_tasks import task
 
@@ -119,7 +121,11 @@ def finish(job: Job, token: str, outcome: Outcome) -> bool:
         return True
 
 
-def failed(job: Job, token: str | None, reason: str) -> Job | None:
+NOT_RETRIED = (Http404, PermissionDenied)
+"""Failures that another attempt would meet again: the starter may no longer see the data."""
+
+
+def failed(job: Job, token: str | None, reason: str, *, final: bool = False) -> Job | None:
     """An attempt failed: queue the next after a back-off, or fail the job for good."""
     with transaction.atomic():
         rows = Job.objects.select_for_update().filter(pk=job.pk)
@@ -129,7 +135,7 @@ def failed(job: Job, token: str | None, reason: str) -> Job | None:
         if current is None or current.finished:
             return None
         current.run_token = ""
-        if current.attempts < current.max_attempts:
+        if current.attempts < current.max_attempts and not final:
             current.status = Job.Status.QUEUED
             current.error = f"attempt {current.attempts} of {current.max_attempts} failed: {reason}"
             current.save(update_fields=["status", "error", "run_token"])
@@ -163,6 +169,6 @@ def run_job(job_id: str) -> str:
         return "superseded"
     except Exception as exc:
         logger.exception("Job %s (%s) attempt %d failed", job.pk, job.kind, job.attempts)
-        failed(job, token, describe(exc))
+        failed(job, token, describe(exc), final=isinstance(exc, NOT_RETRIED))
         raise  # the task's own row keeps the traceback
     return "done" if finish(job, token, outcome) else "superseded"
