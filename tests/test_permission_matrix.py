@@ -391,6 +391,10 @@ MATRIX = {
     "job_download": (
         lambda w: reverse("job_download", args=[_job(w).pk]), expect(404, lead=200)
     ),
+    # The API's description (isg/api/): the schema for anyone, the docs for the signed in.
+    # The API itself has its own matrix below (API_MATRIX): clients, not people.
+    "api_schema": (lambda w: reverse("api_schema"), expect(200, anonymous=200)),
+    "api_docs": (lambda w: reverse("api_docs"), expect(200)),
     # Account security (isg/accounts): the user's own account, in no organisation.
     # Managers, leads and admins already have a device (tests/conftest.py), so set-up sends
     # them on; nobody has new recovery codes to see; everyone is verified already.
@@ -431,7 +435,11 @@ MATRIX = {
 }
 
 # Routes that are not pages of ours and are covered elsewhere.
-NOT_IN_MATRIX = {"logout"}  # POST only; tests/accounts/test_sign_in.py
+NOT_IN_MATRIX = {
+    "logout",  # POST only; tests/accounts/test_sign_in.py
+    "api_token",  # POST only, for clients; tests/api/test_auth.py
+    "api_revoke_token",
+}
 
 
 def _route_names(patterns, namespace=""):
@@ -446,7 +454,7 @@ def _route_names(patterns, namespace=""):
 def test_every_url_is_in_the_matrix():
     names = {name for name in _route_names(get_resolver().url_patterns)}
     ours = {name for name in names if not name.startswith("admin:")}
-    missing = ours - set(MATRIX) - NOT_IN_MATRIX
+    missing = ours - set(MATRIX) - NOT_IN_MATRIX - set(API_MATRIX)
     assert not missing, f"add permission-matrix rows for: {sorted(missing)}"
 
 
@@ -523,3 +531,166 @@ def test_permission_matrix(world, client_for, name, role):
     client = client_for(None if role == "anonymous" else world.users[role])
     response = client.get(build(world))
     assert response.status_code == statuses[role], (name, role, response.status_code)
+
+
+# --- The API (isg/api/): every endpoint × a client of the object's organisation, of another
+# organisation, of the right organisation without the scope, and one that was revoked.
+# A client acts through a service account in the pages' selectors, so its organisation's
+# objects are 200 and another's 404 exactly as for people; the scope is checked first (403),
+# and a revoked client's token is refused before anything else (401).
+
+API_CELLS = ("own", "other", "wrong_scope", "revoked")
+
+
+def api_expect(own: int = 200, other: int = 404) -> dict[str, int]:
+    return {"own": own, "other": other, "wrong_scope": 403, "revoked": 401}
+
+
+def _request_body(w):
+    return {
+        "direction": "incoming", "counterpart_agency": "Police", "counterpart_contact": "DC X",
+        "counterpart_role": "Officer", "purpose": "Assess risk",
+        "information_requested": "Attendance", "due_on": "2030-01-01",
+    }
+
+
+def _exchange_body(w):
+    _listed(w)
+    return {
+        "to_organisation": w.other_org.pk, "purpose": "Assess risk",
+        "information_requested": "Attendance", "urgency": "routine", "due_on": "2030-01-01",
+    }
+
+
+def _shared_and_approved(w):
+    from decisions.lifecycle import services as lifecycle_services
+
+    decision = _verdict(w)
+    lifecycle_services.share_record(
+        decision=decision, user=w.users["practitioner"], shared=True,
+        what_was_shared="Attendance", shared_with="Police", shared_on=w.share_request.received_on,
+        method="secure_email",
+    )
+    return decision
+
+
+# url name -> (method, build the path from the world, body (or None), expected per cell)
+API_MATRIX = {
+    "api_cases": ("get", lambda w: reverse("api_cases"), None, api_expect(other=200)),
+    "api_cases (create)": (
+        "post", lambda w: reverse("api_cases"), lambda w: {"reference": "NEW-1"},
+        api_expect(own=201, other=201),
+    ),
+    "api_case": ("get", lambda w: reverse("api_case", args=[w.case.pk]), None, api_expect()),
+    "api_case_people": (
+        "get", lambda w: reverse("api_case_people", args=[w.case.pk]), None, api_expect()
+    ),
+    "api_case_people (add)": (
+        "post", lambda w: reverse("api_case_people", args=[w.case.pk]),
+        lambda w: {"name": "Alex", "relationship": "sibling"}, api_expect(own=201),
+    ),
+    "api_case_requests": (
+        "get", lambda w: reverse("api_case_requests", args=[w.case.pk]), None, api_expect()
+    ),
+    "api_case_requests (open)": (
+        "post", lambda w: reverse("api_case_requests", args=[w.case.pk]), _request_body,
+        api_expect(own=201),
+    ),
+    "api_case_exchanges": (
+        "get", lambda w: reverse("api_case_exchanges", args=[w.case.pk]), None, api_expect()
+    ),
+    "api_case_exchanges (ask)": (
+        "post", lambda w: reverse("api_case_exchanges", args=[w.case.pk]), _exchange_body,
+        api_expect(own=201),
+    ),
+    "api_request": (
+        "get", lambda w: reverse("api_request", args=[w.share_request.pk]), None, api_expect()
+    ),
+    "api_directory": ("get", lambda w: reverse("api_directory"), None, api_expect(other=200)),
+    "api_exchange": (
+        "get", lambda w: reverse("api_exchange", args=[_to_northgate(w).pk]), None, api_expect()
+    ),
+    "api_decisions": ("get", lambda w: reverse("api_decisions"), None, api_expect(other=200)),
+    "api_decision": ("get", decision_url("api_decision"), None, api_expect()),
+    "api_decision_follow_ups": (
+        "get", lambda w: reverse("api_decision_follow_ups", args=[_follow_up(w).decision_id]),
+        None, api_expect(),
+    ),
+    "api_decision_pdf": ("get", decision_url("api_decision_pdf"), None, api_expect()),
+    "api_decision_fhir": (
+        "get", lambda w: reverse("api_decision_fhir", args=[_shared_and_approved(w).pk]), None,
+        api_expect(),
+    ),
+    "api_decision_audit_proof": (
+        "get", lambda w: reverse("api_decision_audit_proof", args=[_submitted(w).pk]), None,
+        api_expect(),
+    ),
+    "api_follow_ups": ("get", lambda w: reverse("api_follow_ups"), None, api_expect(other=200)),
+    "api_frameworks": ("get", lambda w: reverse("api_frameworks"), None, api_expect(other=200)),
+    "api_framework": (
+        "get", lambda w: reverse("api_framework", args=["uk-2024"]), None,
+        api_expect(other=200),
+    ),
+    "api_framework_decide": (
+        "post", lambda w: reverse("api_framework_decide", args=["uk-2024"]),
+        lambda w: {"facts": {"immediate_danger": False}}, api_expect(other=200),
+    ),
+    "api_audit": ("get", lambda w: reverse("api_audit"), None, api_expect(other=200)),
+}
+
+
+def test_every_api_url_is_in_the_api_matrix():
+    names = {name for name in _route_names(get_resolver().url_patterns)}
+    api = {n for n in names if n.startswith("api_")} - {"api_schema", "api_docs"}
+    missing = api - {row.split(" (")[0] for row in API_MATRIX} - NOT_IN_MATRIX
+    assert not missing, f"add API permission-matrix rows for: {sorted(missing)}"
+
+
+def _api_client_for(w, cell, method, path):
+    """A REST client with a bearer token for the cell's kind of client."""
+    from django.urls import resolve
+    from rest_framework.test import APIClient
+
+    from isg.api.auth import needed_scopes
+    from isg.api.clients import client_revoke
+    from isg.api.scopes import SCOPES
+
+    needed = set(needed_scopes(resolve(path).func.view_class, method))
+    scopes = " ".join(s for s in SCOPES if cell != "wrong_scope" or s not in needed)
+    organisation = w.other_org if cell == "other" else w.org
+    client = factories.make_api_client(organisation, scopes).client
+    token = factories.make_api_token(client)
+    if cell == "revoked":
+        client_revoke(client_id=client.client_id)
+    http = APIClient()
+    http.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return http
+
+
+API_CELL_IDS = [(name, cell) for name in API_MATRIX for cell in API_CELLS]
+
+
+@pytest.mark.parametrize(("name", "cell"), API_CELL_IDS, ids=[f"{n}-{c}" for n, c in API_CELL_IDS])
+def test_api_permission_matrix(world, name, cell):
+    method, build, body, statuses = API_MATRIX[name]
+    path = build(world)
+    http = _api_client_for(world, cell, method, path)
+    if method == "post":
+        response = http.post(path, body(world), format="json")
+    else:
+        response = http.get(path)
+    assert response.status_code == statuses[cell], (name, cell, response.status_code)
+
+
+def test_api_lists_hold_only_the_clients_own_organisation(world):
+    """The list endpoints answer another organisation's client with its own rows only."""
+    from rest_framework.test import APIClient
+
+    other = factories.make_api_client(world.other_org).client
+    http = APIClient()
+    http.credentials(HTTP_AUTHORIZATION=f"Bearer {factories.make_api_token(other)}")
+    cases = [row["reference"] for row in http.get(reverse("api_cases")).json()["results"]]
+    assert cases == ["NORTH-1"]
+    assert http.get(reverse("api_decisions")).json()["results"] == []
+    audit = http.get(reverse("api_audit")).json()["entries"]
+    assert {entry["organisation"] for entry in audit} <= {world.other_org.pk}

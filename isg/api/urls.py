@@ -6,7 +6,7 @@ from the sign-in middleware (LoginRequiredMiddleware) and from CSRF (DRF's own v
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from oauth2_provider import views as oauth_views
@@ -70,7 +70,8 @@ urlpatterns = [
         login_not_required(SpectacularAPIView.as_view(authentication_classes=[])),
         name="api_schema",
     ),
-    path("api/docs/", ApiDocs.as_view(), name="api_docs"),
+    # DRF exempts its views from the sign-in middleware: the docs ask for sign-in themselves.
+    path("api/docs/", login_required(ApiDocs.as_view()), name="api_docs"),
     # Only the token endpoint (and revocation): no authorisation-code flow for people.
     path("o/token/", login_not_required(oauth_views.TokenView.as_view()), name="api_token"),
     path(
