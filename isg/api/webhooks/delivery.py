@@ -82,8 +82,11 @@ def post(request: urllib.request.Request) -> tuple[int | None, str]:
         return None, str(getattr(exc, "reason", exc))[:300]
 
 
-def attempt(delivery_id: UUID | str) -> WebhookDelivery | None:
-    """One attempt at a pending delivery, if it is due; records the outcome."""
+def attempt(
+    delivery_id: UUID | str, *, due_by: datetime.datetime | None = None
+) -> WebhookDelivery | None:
+    """One attempt at a pending delivery; records the outcome. With `due_by`, only if its
+    back-off is over by then (the sweep); the queue's task has already waited for it."""
     with transaction.atomic():
         row = (
             WebhookDelivery.objects.select_for_update()
@@ -91,7 +94,7 @@ def attempt(delivery_id: UUID | str) -> WebhookDelivery | None:
             .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
             .first()
         )
-        if row is None or row.next_attempt_at > timezone.now():
+        if row is None or (due_by is not None and row.next_attempt_at > due_by):
             return row
         # Claim it: another worker that sees the row now waits for the next slot.
         claimed_until = timezone.now() + datetime.timedelta(seconds=TIMEOUT_SECONDS * 3)
@@ -115,12 +118,13 @@ def attempt(delivery_id: UUID | str) -> WebhookDelivery | None:
 
 def send_due(*, now: datetime.datetime | None = None, limit: int = 500) -> dict[str, Any]:
     """Attempt every pending delivery that is due (manage.py send_webhooks)."""
+    moment = now or timezone.now()
     due = WebhookDelivery.objects.filter(
-        status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now or timezone.now()
+        status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=moment
     ).order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
     counts = {"attempted": 0, "delivered": 0}
     for pk in list(due):
-        row = attempt(pk)
+        row = attempt(pk, due_by=moment)
         counts["attempted"] += 1
         if row is not None and row.status == WebhookDelivery.Status.DELIVERED:
             counts["delivered"] += 1
