@@ -66,7 +66,8 @@ class LegalHold(models.Model):
         ordering = ["-placed_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["case"], condition=models.Q(lifted_at__isnull=True),
+                fields=["case"],
+                condition=models.Q(lifted_at__isnull=True),
                 name="legal_hold_one_active",
             )
         ]
