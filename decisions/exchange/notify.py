@@ -1,8 +1,9 @@
 """Emails about exchanges: a request or a delivery arrived, an answer came back, a correction,
 a chase. As every email of ISG's: a reference and a link, no names, no case content.
 
-Services call these through `transaction.on_commit`. A failure to send is logged and goes no
-further: the request is already in the recipient's queue, the delivery in its inbox.
+Services call these through `transaction.on_commit`; the task queue's worker sends them and
+tries again later if the mail server refuses. A failure is logged and goes no further: the
+request is already in the recipient's queue, the delivery in its inbox.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.urls import reverse
 
 from decisions.lifecycle.notify import link
 from decisions.models import Delivery, ExchangeRequest
 from isg.accounts.models import Organisation, Role, User
+from isg.jobs.emails import queue_emails
 
 logger = logging.getLogger(__name__)
 
@@ -24,18 +25,12 @@ Addressee = str  # an email address
 
 
 def send(addresses: Iterable[Addressee], subject: str, body: str, *, about: str) -> int:
-    """One message per address, so nobody sees who else was told; never raises."""
-    messages = [
-        EmailMessage(subject=subject, body=body, to=[address])
-        for address in sorted(set(addresses))
-        if address
-    ]
-    if not messages:
-        return 0
+    """One message per address, so nobody sees who else was told, queued for the worker
+    (isg/jobs/emails.py: tried again later if the mail server refuses); never raises."""
     try:
-        return get_connection().send_messages(messages) or 0
+        return queue_emails(addresses, subject, body)
     except Exception:
-        logger.exception("Email about %s could not be sent; nothing else is affected", about)
+        logger.exception("Email about %s could not be queued; nothing else is affected", about)
         return 0
 
 

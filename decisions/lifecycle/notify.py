@@ -2,7 +2,8 @@
 
 Emails leave the organisation's systems, so they carry no names and no case content: the
 case's (pseudonymous) reference and a link to the page, nothing else. Services call these
-through `transaction.on_commit`, so nobody is told about a change that was rolled back.
+through `transaction.on_commit`, so nobody is told about a change that was rolled back; the
+messages go out from the task queue's worker, not from the request.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 
 from decisions.models import Approval, Decision, FollowUp, InfoResponse
 from isg.accounts.models import Role, User
+from isg.jobs.emails import queue_emails
 from isg.ui.formatting import long_date
 
 logger = logging.getLogger(__name__)
@@ -25,15 +26,9 @@ def link(path: str) -> str:
 
 
 def _send(recipients: list[User], subject: str, body: str) -> int:
-    """One message per recipient, so nobody sees who else was told."""
-    messages = [
-        EmailMessage(subject=subject, body=body, to=[user.email])
-        for user in recipients
-        if user.email
-    ]
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+    """One message per recipient, so nobody sees who else was told; sent by the task queue
+    (isg/jobs/emails.py), tried again later if the mail server refuses it. How many queued."""
+    return queue_emails([user.email for user in recipients], subject, body)
 
 
 def managers_to_ask(decision: Decision) -> list[User]:

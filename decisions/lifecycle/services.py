@@ -326,7 +326,8 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
 
     Safe to run twice (from cron, or on two servers): each follow-up is claimed by setting
     `reminded_on` with a conditional UPDATE, and only the run whose UPDATE changed the row
-    sends; if sending fails, the claim rolls back with it and the next run tries again.
+    queues the email, in the same transaction; the task queue sends it, and tries again
+    later if the mail server refuses it.
     """
     today = today or timezone.localdate()
     due = FollowUp.objects.filter(done_at__isnull=True, due_on__lte=today).filter(

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from decisions.exchange import deliveries, selectors, services
 from decisions.lifecycle.services import NotNow
@@ -35,13 +36,14 @@ def test_the_sender_cannot_acknowledge_its_own_delivery(world, delivered):
 
 
 def test_a_correction_keeps_the_original_and_tells_every_recipient(
-    world, delivered, django_capture_on_commit_callbacks
+    world, delivered, django_capture_on_commit_callbacks, run_tasks
 ):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         deliveries.delivery_correct(
             user=world.users["practitioner"], delivery=delivered, correction="Two, not three."
         )
+    run_tasks()  # the emails go out from the task queue
     delivered.refresh_from_db()
     assert delivered.what_was_shared == "Attendance record, autumn term"
     assert [c.correction for c in delivered.corrections.all()] == ["Two, not three."]
@@ -86,19 +88,22 @@ def test_only_the_lead_records_a_complaint_and_it_shows_on_the_decision(world, c
 
 
 def test_nothing_is_lost_when_the_recipients_email_fails(
-    listed, north_case, caplog, django_capture_on_commit_callbacks
+    listed, north_case, caplog, django_capture_on_commit_callbacks, run_tasks
 ):
     failing = mock.patch(
-        "decisions.exchange.notify.get_connection",
-        return_value=mock.Mock(send_messages=mock.Mock(side_effect=smtplib.SMTPException("down"))),
+        "django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPException("down")
     )
-    with failing, caplog.at_level(logging.ERROR, logger="decisions.exchange.notify"):
-        with django_capture_on_commit_callbacks(execute=True):
-            exchange = services.exchange_ask(
-                user=listed.users["other_practitioner"], case=north_case,
-                to_organisation=listed.org, purpose="Risk", information_requested="Attendance",
-                urgency="routine", due_on=datetime.date.today(),
-            )
+    with django_capture_on_commit_callbacks(execute=True):
+        exchange = services.exchange_ask(
+            user=listed.users["other_practitioner"], case=north_case,
+            to_organisation=listed.org, purpose="Risk", information_requested="Attendance",
+            urgency="routine", due_on=datetime.date.today(),
+        )
+    with failing, caplog.at_level(logging.WARNING, logger="isg.jobs.queue"):
+        run_tasks()  # the mail server is down: each message is tried again later
     assert list(selectors.incoming_for(listed.users["practitioner"])) == [exchange]
     assert ExchangeRequest.objects.get().status == ExchangeRequest.Status.SENT
-    assert any(exchange.reference in record.getMessage() for record in caplog.records)
+    assert any("attempt 1 of 5" in record.getMessage() for record in caplog.records)
+    assert mail.outbox == []
+    run_tasks(at=timezone.now() + datetime.timedelta(minutes=1))  # the server is back
+    assert any(exchange.reference in message.subject for message in mail.outbox)

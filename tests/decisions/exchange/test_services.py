@@ -26,10 +26,11 @@ def ask(world, north_case, **overrides):
 
 
 def test_asking_lands_in_the_recipients_queue_and_tells_its_duty_inbox(
-    listed, north_case, django_capture_on_commit_callbacks
+    listed, north_case, django_capture_on_commit_callbacks, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         exchange = ask(listed, north_case)
+    run_tasks()
     assert list(selectors.incoming_for(listed.users["unassigned"])) == [exchange]
     assert selectors.incoming_for(listed.users["other_manager"]).count() == 0
     addresses = sorted(address for message in mail.outbox for address in message.to)

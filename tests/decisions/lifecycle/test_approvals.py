@@ -124,7 +124,7 @@ def test_queue_is_for_managers_only(world, sign_in):
 
 
 def test_manager_approves_and_the_practitioner_is_told(
-    world, sign_in, decision, django_capture_on_commit_callbacks
+    world, sign_in, decision, django_capture_on_commit_callbacks, run_tasks
 ):
     factories.make_person(world.case, name="Amy Child", relationship="child")
     client = sign_in(world.users["manager"])
@@ -141,6 +141,7 @@ def test_manager_approves_and_the_practitioner_is_told(
     assert audit_actions(decision) == [AuditEntry.Action.APPROVED]
     decision.share_request.refresh_from_db()
     assert decision.share_request.status == ShareRequest.Status.READY_TO_SHARE
+    run_tasks()
     assert [message.to for message in mail.outbox] == [[world.users["practitioner"].email]]
     body = mail.outbox[0].subject + mail.outbox[0].body
     assert "RIV-1" in body and "approved" in body
@@ -269,7 +270,9 @@ def test_verdict_on_a_superseded_decision_is_refused(world, sign_in, decision):
     assert not Approval.objects.filter(decision=decision).exists()
 
 
-def test_more_information_round_trip(world, sign_in, decision, django_capture_on_commit_callbacks):
+def test_more_information_round_trip(
+    world, sign_in, decision, django_capture_on_commit_callbacks, run_tasks
+):
     manager, practitioner = world.users["manager"], world.users["practitioner"]
     client = sign_in(manager)
     with django_capture_on_commit_callbacks(execute=True):
@@ -277,6 +280,7 @@ def test_more_information_round_trip(world, sign_in, decision, django_capture_on
         assert not Approval.objects.exists()
         client.post(verdict_url(decision), {"verdict": MORE_INFO, "reasons": "Was advice sought?"})
     assert decision not in lifecycle_selectors.approval_queue_for(manager)
+    run_tasks()
     assert "needs more information" in mail.outbox[-1].subject
     # While the question is open, no verdict can be given.
     with pytest.raises(lifecycle_services.NotNow, match="not been answered"):
@@ -296,6 +300,7 @@ def test_more_information_round_trip(world, sign_in, decision, django_capture_on
         "Yes, from the safeguarding lead.",
         practitioner,
     )
+    run_tasks()
     assert mail.outbox[-1].to == [manager.email]
     assert decision in lifecycle_selectors.approval_queue_for(manager)
     # Back in the queue: approved now, with the exchange on the record.
@@ -319,7 +324,7 @@ def test_the_manager_who_asked_cannot_answer(world, decision):
 
 
 def test_submit_asks_the_other_managers_by_email(
-    world, client_for, django_capture_on_commit_callbacks
+    world, client_for, django_capture_on_commit_callbacks, run_tasks
 ):
     from tests.decisions.wizard.driver import walk
     from tests.decisions.wizard.test_wizard import SHARE_WITHOUT_CONSENT, submit
@@ -331,6 +336,7 @@ def test_submit_asks_the_other_managers_by_email(
     check_url, _ = walk(client, factories.make_request(world.case), SHARE_WITHOUT_CONSENT)
     with django_capture_on_commit_callbacks(execute=True):
         submit(client, check_url)
+    run_tasks()
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == ["manager@example.org", "second@example.org"]
     assert all("RIV-1" in m.subject and "/approvals/" in m.body for m in mail.outbox)
