@@ -9,6 +9,7 @@ from decisions.exchange.urls import urlpatterns as exchange_urls
 from decisions.lifecycle.urls import urlpatterns as lifecycle_urls
 from decisions.pdf import views as pdf_views
 from decisions.reports.urls import urlpatterns as report_urls
+from decisions.retention.urls import urlpatterns as retention_urls
 from decisions.wizard.urls import urlpatterns as wizard_urls
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     *lifecycle_urls,
     *exchange_urls,
     *report_urls,
+    *retention_urls,
     path("decisions/<uuid:decision_id>/pdf/", pdf_views.decision_pdf, name="decision_pdf"),
     path(
         "decisions/<uuid:decision_id>/proof.json",

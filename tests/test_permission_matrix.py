@@ -386,7 +386,28 @@ MATRIX = {
         lambda w: reverse("reports") + f"?organisation={w.other_org.pk}",
         expect(404, other_lead=200, third_lead=404),
     ),
+    # Retention (decisions/retention/): schedules, the due list and holds are each
+    # organisation's leads'; a person's disclosure log is for whoever may read their case.
+    "retention": (lambda w: reverse("retention"), expect(404, lead=200, other_lead=200)),
+    "retention (Northgate's, by id)": (
+        lambda w: reverse("retention") + f"?organisation={w.other_org.pk}",
+        expect(404, other_lead=200, third_lead=404),
+    ),
+    "retention_hold": (case_url("retention_hold"), expect(404, lead=200)),
+    "retention_lift": (case_url("retention_lift"), expect(404, lead=200)),
+    "disclosure_search": (
+        lambda w: reverse("disclosure_search"), expect(404, lead=200, other_lead=200)
+    ),
+    "disclosure_log": (
+        lambda w: reverse("disclosure_log", args=[w.person.pk]),
+        expect(404, practitioner=200, manager=200, lead=200),
+    ),
+    "disclosure_pdf": (
+        lambda w: reverse("disclosure_pdf", args=[w.person.pk]),
+        expect(404, practitioner=200, manager=200, lead=200),
+    ),
     # Jobs (isg/jobs): their starter's alone; leads see only kinds shared with them.
+    "job_list": (lambda w: reverse("job_list"), expect(200)),  # each user's own jobs
     "job_detail": (lambda w: reverse("job_detail", args=[_job(w).pk]), expect(404, lead=200)),
     "job_download": (
         lambda w: reverse("job_download", args=[_job(w).pk]), expect(404, lead=200)
@@ -479,6 +500,7 @@ def test_other_organisations_never_get_in_to_object_urls():
             "exchange_directory",  # the directory and queues: each their own organisation's
             "exchange_incoming",
             "exchange_inbox",
+            "job_list",  # each user's own jobs
             "reports",  # each lead's own organisation's figures
             "reports_csv",
             "reports_chart",
