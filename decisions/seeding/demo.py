@@ -2,6 +2,7 @@
 
 import base64
 import datetime
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -215,15 +216,19 @@ CASES = {
 
 
 @transaction.atomic
-def seed() -> tuple[list[tuple[str, str, str]], bool]:
+def seed(
+    before_cases: Callable[[dict[str, User]], object] | None = None,
+) -> tuple[list[tuple[str, str, str]], bool]:
     """Create the demo organisations, users, cases and requests.
 
-    Returns the demo accounts and whether anything was created (running it
-    again creates nothing more).
+    `before_cases` (the demo's past year) runs once the users exist and before today's
+    cases, so that the audit log's times stay in order. Returns the demo accounts and
+    whether anything was created (running it again creates nothing more).
     """
     accounts = []
     created_any = False
     users: dict[str, User] = {}
+    new_organisations = []
     for spec in ORGANISATIONS:
         organisation, created = Organisation.objects.get_or_create(
             name=spec["name"],
@@ -258,7 +263,11 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
             users[username] = user
             accounts.append((username, Role(role).label, organisation.name))
         if created:
-            _seed_cases(organisation, CASES.get(organisation.name, []), users)
+            new_organisations.append(organisation)
+    if new_organisations and before_cases is not None:
+        before_cases(users)
+    for organisation in new_organisations:
+        _seed_cases(organisation, CASES.get(organisation.name, []), users)
     return accounts, created_any
 
 

@@ -1,9 +1,11 @@
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 
-from decisions.seeding import demo, demo_exchange
+from decisions.seeding import demo, demo_exchange, demo_history
 
 
 class Command(BaseCommand):
@@ -15,16 +17,30 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even though DEBUG is off (never on a live system).",
         )
+        parser.add_argument(
+            "--without-history",
+            action="store_true",
+            help="Only today's demo cases, without the past year of activity (quicker).",
+        )
 
-    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, force: bool = False, without_history: bool = False, **options: Any
+    ) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off, so this looks like a live system: demo users with known "
                 "passwords would be a hole. Use --force if you really mean it."
             )
-        accounts, created = demo.seed()
+        started = time.monotonic()
+        # The past year's events never happened: nobody is emailed about them.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            accounts, created = demo.seed(
+                before_cases=None if without_history else demo_history.seed_history
+            )
         if created:
             demo_exchange.seed_exchange()
+            past = "" if without_history else ", with a year of activity for the reports,"
+            self.stdout.write(f"Demo data{past} written in {time.monotonic() - started:.0f} s.")
         else:
             self.stdout.write("Demo data is already there; nothing new was created.")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {demo.DEMO_PASSWORD})"))

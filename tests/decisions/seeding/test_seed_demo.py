@@ -9,13 +9,13 @@ from isg.accounts.models import Membership, Role, User
 def test_seed_demo_refuses_when_debug_is_off(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--force"):
-        call_command("seed_demo")
+        call_command("seed_demo", "--without-history")
 
 
 def test_seed_demo_creates_every_role_in_two_organisations_once(db, settings, capsys):
     settings.DEBUG = True
-    call_command("seed_demo")
-    call_command("seed_demo")
+    call_command("seed_demo", "--without-history")
+    call_command("seed_demo", "--without-history")
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out
     assert "nothing new was created" in out
@@ -32,7 +32,7 @@ def test_seed_demo_decides_through_the_wizard_services(db, settings):
     from decisions.models import AuditEntry, Decision, ShareRequest
 
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", "--without-history")
     shared = Decision.objects.get(case__reference="RCS-2026-0157")
     refused = Decision.objects.get(case__reference="NFS-0091")
     assert (shared.outcome, shared.requires_approval) == ("share", False)
@@ -55,7 +55,7 @@ def test_seed_demo_has_a_request_waiting_and_a_round_trip_delivered_and_acknowle
     from decisions.models import Delivery, ExchangeRequest
 
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", "--without-history")
     waiting = ExchangeRequest.objects.get(from_organisation__name="Northgate Family Support")
     assert waiting.taken_by is None and waiting.to_organisation.name.startswith("Riverside")
     delivery = Delivery.objects.get()
@@ -68,7 +68,7 @@ def test_demo_managers_get_a_known_authenticator_and_demo_code_prints_it(db, set
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", "--without-history")
     assert TOTPDevice.objects.filter(user__username="mark", confirmed=True).exists()
     assert not TOTPDevice.objects.filter(user__username="pat").exists()
     capsys.readouterr()

@@ -1,0 +1,457 @@
+"""Every report figure against the same count worked out here, in Python, from the rows the
+test wrote: random decisions, verdicts, share records, follow-ups, complaints and exchanges
+over fourteen months (some outside the period, some at another organisation), times near
+midnight at the ends of months so that the service's time zone decides the month."""
+
+import datetime
+import math
+import random
+from collections import Counter, defaultdict
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from decisions.models import (
+    SHARING_OUTCOMES,
+    Approval,
+    Complaint,
+    Decision,
+    ExchangeRequest,
+    FollowUp,
+    ShareRecord,
+    ShareRequest,
+)
+from decisions.reports import selectors
+from decisions.reports.period import Period, add_months, month_start
+from guidance import catalogue
+from isg.accounts.models import Role
+from tests import factories
+
+AGENCIES = [f"Agency {letter}" for letter in "ABCDEFGHIJKL"]  # 12: the top 10 and the rest
+OUTCOMES = [code for code, _ in Decision.Outcome.choices]
+
+
+def local_month(value):
+    day = timezone.localtime(value).date() if isinstance(value, datetime.datetime) else value
+    return month_start(day)
+
+
+def moment(rng, day):
+    """A time on `day`, local: often late in the evening, when UTC is on another day."""
+    hour, minute = rng.choice([(0, 20), (9, 0), (14, 30), (23, 40)])
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def nearest_rank(values, fraction):
+    ordered = sorted(values)
+    return ordered[math.ceil(fraction * len(ordered)) - 1]
+
+
+class Year:
+    """What the test wrote, kept in plain lists to count from."""
+
+    def __init__(self):
+        self.requests, self.decisions, self.approvals, self.records = [], [], [], []
+        self.follow_ups, self.complaints, self.exchanges = [], [], []
+
+
+def write_year(org, other_org, rng, period):
+    practitioner = factories.make_user(org, Role.PRACTITIONER)
+    manager = factories.make_user(org, Role.MANAGER)
+    lead = factories.make_user(org, Role.LEAD)
+    other_practitioner = factories.make_user(other_org, Role.PRACTITIONER)
+    other_case = factories.make_case(other_org, assigned=[other_practitioner])
+    year = Year()
+    today = timezone.localdate()
+    first = period.first - datetime.timedelta(days=45)
+    case = factories.make_case(org, assigned=[practitioner])
+    for _ in range(90):
+        received = first + datetime.timedelta(days=rng.randint(0, (today - first).days))
+        share_request = factories.make_request(
+            case,
+            direction=rng.choice([ShareRequest.INCOMING, ShareRequest.OUTGOING]),
+            counterpart_agency=rng.choice(AGENCIES[:6] * 3 + AGENCIES[6:]),
+            received_on=received,
+            due_on=received + datetime.timedelta(days=rng.randint(0, 10)),
+            status=rng.choice([ShareRequest.Status.OPEN, ShareRequest.Status.CLOSED]),
+        )
+        year.requests.append(share_request)
+        if rng.random() < 0.2:
+            continue  # never decided
+        decided_on = received + datetime.timedelta(days=rng.choice([0, 1, 2, 5, 9, 14]))
+        decision = factories.make_decision(
+            share_request,
+            practitioner,
+            outcome=rng.choice(OUTCOMES),
+            framework=rng.choice(["uk-2024", "sa-isg", "nz"]),
+            requires_approval=rng.random() < 0.6,
+            decided_at=moment(rng, decided_on),
+        )
+        year.decisions.append(decision)
+        chain = [decision]
+        if rng.random() < 0.25:  # reconsidered, sometimes twice
+            for _ in range(rng.choice([1, 1, 2])):
+                later = chain[-1].decided_at + datetime.timedelta(days=rng.randint(1, 20))
+                newer = factories.make_decision(
+                    share_request,
+                    practitioner,
+                    outcome=rng.choice(OUTCOMES),
+                    requires_approval=rng.random() < 0.5,
+                    supersedes=chain[-1],
+                    decided_at=later,
+                )
+                chain.append(newer)
+                year.decisions.append(newer)
+        for each in chain:
+            write_after(rng, each, practitioner, manager, lead, year)
+    for _ in range(25):  # exchanges: Northgate asks us, and we ask Northgate
+        asked_at = moment(rng, first + datetime.timedelta(days=rng.randint(0, (today - first).days)))
+        status = rng.choice(list(ExchangeRequest.Status.values))
+        if rng.random() < 0.5:
+            exchange = factories.make_exchange(
+                other_case, org, other_practitioner, asked_at=asked_at, status=status
+            )
+        else:
+            exchange = factories.make_exchange(
+                case, other_org, practitioner, asked_at=asked_at, status=status
+            )
+        year.exchanges.append(exchange)
+    return year
+
+
+def write_after(rng, decision, practitioner, manager, lead, year):
+    if decision.requires_approval:
+        if rng.random() < 0.3:
+            year.approvals.append(
+                Approval.objects.create(
+                    decision=decision, approver=manager, verdict="more_info", reasons="Why?",
+                    created_at=decision.decided_at + datetime.timedelta(hours=rng.randint(1, 9)),
+                )
+            )
+        if rng.random() < 0.85:
+            verdict = rng.choice(["approved", "approved", "rejected"])
+            year.approvals.append(
+                Approval.objects.create(
+                    decision=decision,
+                    approver=manager,
+                    verdict=verdict,
+                    reasons="" if verdict == "approved" else "Not yet.",
+                    created_at=decision.decided_at
+                    + datetime.timedelta(minutes=rng.randint(10, 60 * 24 * 6)),
+                )
+            )
+    shared_on = timezone.localtime(decision.decided_at).date() + datetime.timedelta(
+        days=rng.randint(0, 3)
+    )
+    if decision.outcome in SHARING_OUTCOMES and rng.random() < 0.7:
+        year.records.append(
+            ShareRecord.objects.create(
+                decision=decision, shared=True, what_was_shared="Dates", shared_with="Them",
+                shared_on=shared_on, recorded_by=practitioner,
+            )
+        )
+    elif rng.random() < 0.5:
+        year.records.append(
+            ShareRecord.objects.create(
+                decision=decision, shared=False, not_shared_reasons="No", requester_told=True,
+                recorded_by=practitioner,
+            )
+        )
+    if rng.random() < 0.5:
+        due = shared_on + datetime.timedelta(days=rng.randint(-3, 20))
+        done = rng.choice([None, -2, 0, 3])
+        year.follow_ups.append(
+            FollowUp.objects.create(
+                case=decision.case, decision=decision, action="Check", owner=practitioner,
+                due_on=due, created_by=practitioner,
+                done_at=None if done is None else moment(rng, due + datetime.timedelta(days=done)),
+            )
+        )
+    if rng.random() < 0.15:
+        year.complaints.append(
+            Complaint.objects.create(
+                decision=decision, organisation=decision.organisation, made_by="A parent",
+                received_on=shared_on + datetime.timedelta(days=rng.randint(0, 40)),
+                details="Not told", recorded_by=lead,
+            )
+        )
+
+
+@pytest.fixture
+def year(db):
+    org = factories.make_organisation("Riverside")
+    other = factories.make_organisation("Northgate")
+    period = Period.default()
+    written = write_year(org, other, random.Random(18), period)
+    # Another organisation's year: none of it counted, except its exchanges with us.
+    elsewhere = write_year(other, org, random.Random(81), period)
+    written.exchanges += elsewhere.exchanges
+    return org, other, period, written
+
+
+def in_period(period, value):
+    return period.first <= local_month(value) <= period.last
+
+
+def per_month(period, counter):
+    return [float(counter.get(month, 0)) for month in period.months]
+
+
+def series(figure, label):
+    return next(s.values for s in figure.series if s.label == label)
+
+
+def test_requests_by_month_and_direction(year):
+    org, _, period, written = year
+    figure = selectors.requests_received(org, period)
+    for direction, label in (
+        (ShareRequest.INCOMING, "Incoming (asked of us)"),
+        (ShareRequest.OUTGOING, "Outgoing (we proposed)"),
+    ):
+        expected = Counter(
+            local_month(r.received_on)
+            for r in written.requests
+            if r.direction == direction and in_period(period, r.received_on)
+        )
+        assert series(figure, label) == per_month(period, expected)
+    assert figure.rows == [f"{m:%b %Y}" for m in period.months]
+
+
+def test_decisions_by_outcome_count_every_record_in_the_month_it_was_made(year):
+    org, _, period, written = year
+    figure = selectors.decisions_by_outcome(org, period)
+    for code, label in Decision.Outcome.choices:
+        expected = Counter(
+            local_month(d.decided_at)
+            for d in written.decisions
+            if d.outcome == code and in_period(period, d.decided_at)
+        )
+        assert series(figure, str(label)) == per_month(period, expected), code
+    total = sum(sum(s.values) for s in figure.series)
+    assert total == sum(in_period(period, d.decided_at) for d in written.decisions) > 0
+
+
+def test_decisions_by_framework(year):
+    org, _, period, written = year
+    figure = selectors.decisions_by_framework(org, period)
+    counted = {}
+    for s in figure.series:
+        counted[s.label] = s.values
+    by_framework = defaultdict(Counter)
+    for d in written.decisions:
+        if in_period(period, d.decided_at):
+            by_framework[d.framework][local_month(d.decided_at)] += 1
+    assert len(counted) == len(by_framework) == 3
+    for slug, months in by_framework.items():
+        label = catalogue.definition(slug)["short_title"]
+        assert counted[label] == per_month(period, months), slug
+
+
+def test_sharing_without_consent_decided_and_shared(year):
+    org, _, period, written = year
+    figure = selectors.sharing_without_consent(org, period)
+    decided = Counter(
+        local_month(d.decided_at)
+        for d in written.decisions
+        if d.outcome == "share_without_consent" and in_period(period, d.decided_at)
+    )
+    shared = Counter(
+        local_month(r.shared_on)
+        for r in written.records
+        if r.shared
+        and r.decision.outcome == "share_without_consent"
+        and in_period(period, r.shared_on)
+    )
+    assert series(figure, "Decided") == per_month(period, decided)
+    assert series(figure, "Shared") == per_month(period, shared)
+    assert sum(shared.values()) > 0
+
+
+def test_verdicts_by_month(year):
+    org, _, period, written = year
+    figure = selectors.approvals(org, period)
+    for verdict, label in (
+        ("approved", "Approved"),
+        ("rejected", "Rejected"),
+        ("more_info", "Questions asked"),
+    ):
+        expected = Counter(
+            local_month(a.created_at)
+            for a in written.approvals
+            if a.verdict == verdict and in_period(period, a.created_at)
+        )
+        assert series(figure, label) == per_month(period, expected), verdict
+
+
+def test_approval_turnaround_median_and_90th_percentile_in_hours(year):
+    org, _, period, written = year
+    figure = selectors.approval_turnaround(org, period)
+    hours = defaultdict(list)
+    for a in written.approvals:
+        if a.verdict in ("approved", "rejected") and in_period(period, a.created_at):
+            took = (a.created_at - a.decision.decided_at).total_seconds() / 3600
+            hours[local_month(a.created_at)].append(took)
+    for fraction, label in ((0.5, "Median"), (0.9, "90th percentile")):
+        expected = [
+            round(nearest_rank(hours[m], fraction), 1) if hours[m] else None
+            for m in period.months
+        ]
+        assert series(figure, label) == expected, label
+    assert any(series(figure, "Median"))
+
+
+def test_time_from_request_to_first_decision_in_days(year):
+    org, _, period, written = year
+    figure = selectors.time_to_decision(org, period)
+    days = defaultdict(list)
+    for d in written.decisions:
+        if d.supersedes_id is None and in_period(period, d.decided_at):
+            waited = (timezone.localtime(d.decided_at).date() - d.share_request.received_on).days
+            days[local_month(d.decided_at)].append(waited)
+    for fraction, label in ((0.5, "Median"), (0.9, "90th percentile")):
+        expected = [
+            float(nearest_rank(days[m], fraction)) if days[m] else None for m in period.months
+        ]
+        assert series(figure, label) == expected, label
+
+
+def test_requests_decided_late_or_not_at_all(year):
+    org, _, period, written = year
+    today = timezone.localdate()
+    figure = selectors.late_requests(org, period)
+    due, late = Counter(), Counter()
+    first = {}
+    for d in written.decisions:
+        day = timezone.localtime(d.decided_at).date()
+        first[d.share_request_id] = min(first.get(d.share_request_id, day), day)
+    for r in written.requests:
+        if not in_period(period, r.due_on):
+            continue
+        due[local_month(r.due_on)] += 1
+        decided = first.get(r.pk)
+        if (decided and decided > r.due_on) or (
+            decided is None and r.due_on < today and r.status in ShareRequest.OPEN_STATUSES
+        ):
+            late[local_month(r.due_on)] += 1
+    assert series(figure, "Due") == per_month(period, due)
+    assert series(figure, "Late") == per_month(period, late)
+    assert sum(late.values()) > 0
+
+
+def test_follow_ups_done_late_or_not_yet(year):
+    org, _, period, written = year
+    today = timezone.localdate()
+    figure = selectors.late_follow_ups(org, period)
+    due, late = Counter(), Counter()
+    for f in written.follow_ups:
+        if not in_period(period, f.due_on):
+            continue
+        due[local_month(f.due_on)] += 1
+        done = timezone.localtime(f.done_at).date() if f.done_at else None
+        if (done and done > f.due_on) or (done is None and f.due_on < today):
+            late[local_month(f.due_on)] += 1
+    assert series(figure, "Due") == per_month(period, due)
+    assert series(figure, "Late") == per_month(period, late)
+
+
+def test_reconsiderations_of_refusals_and_changed_outcomes(year):
+    org, _, period, written = year
+    figure = selectors.reconsiderations(org, period)
+    total, of_refusals, changed = Counter(), Counter(), Counter()
+    for d in written.decisions:
+        if d.supersedes_id is None or not in_period(period, d.decided_at):
+            continue
+        month = local_month(d.decided_at)
+        total[month] += 1
+        of_refusals[month] += d.supersedes.outcome == "do_not_share"
+        changed[month] += d.outcome != d.supersedes.outcome
+    assert series(figure, "Reconsidered") == per_month(period, total)
+    assert series(figure, "Of a decision not to share") == per_month(period, of_refusals)
+    assert series(figure, "Outcome changed") == per_month(period, changed)
+    assert sum(total.values()) > 0
+
+
+def test_requests_by_agency_the_top_ten_then_the_rest(year):
+    org, _, period, written = year
+    figure = selectors.requests_by_agency(org, period)
+    kept = [r for r in written.requests if in_period(period, r.received_on)]
+    counts = Counter(r.counterpart_agency for r in kept)
+    top = sorted(counts, key=lambda name: (-counts[name], name))[: selectors.TOP_AGENCIES]
+    assert figure.rows[: len(top)] == top
+    incoming = Counter(r.counterpart_agency for r in kept if r.direction == "incoming")
+    assert series(figure, "Incoming")[: len(top)] == [float(incoming[a]) for a in top]
+    rest = [a for a in counts if a not in top]
+    assert rest and figure.rows[-1] == "Every other agency"
+    assert series(figure, "Incoming")[-1] == sum(incoming[a] for a in rest)
+    assert sum(series(figure, "Incoming")) + sum(series(figure, "Outgoing")) == len(kept)
+
+
+def test_exchanges_by_the_other_organisation(year):
+    org, other, period, written = year
+    figure = selectors.exchanges(org, period)
+    kept = [e for e in written.exchanges if in_period(period, e.asked_at)]
+    asked_of_us = [e for e in kept if e.to_organisation_id == org.pk]
+    assert figure.rows == ["Northgate"]
+    assert series(figure, "Asked of us") == [len(asked_of_us)]
+    assert series(figure, "Answered by us") == [
+        sum(e.status == ExchangeRequest.Status.ANSWERED for e in asked_of_us)
+    ]
+    assert series(figure, "Asked by us") == [sum(e.from_organisation_id == org.pk for e in kept)]
+    assert len(kept) > len(asked_of_us) > 0
+
+
+def test_complaints_by_what_was_decided(year):
+    org, _, period, written = year
+    figure = selectors.complaints(org, period)
+    shared, refused = Counter(), Counter()
+    for c in written.complaints:
+        if in_period(period, c.received_on):
+            target = shared if c.decision.outcome in SHARING_OUTCOMES else refused
+            target[local_month(c.received_on)] += 1
+    assert series(figure, "About a decision to share") == per_month(period, shared)
+    assert series(figure, "About a decision not to share") == per_month(period, refused)
+
+
+def test_overdue_today_as_the_dashboard_counts_it(year):
+    org, _, _, written = year
+    today = timezone.localdate()
+    requests, follow_ups = selectors.overdue_now(org, today)
+    assert requests == sum(
+        r.due_on < today and r.status in ShareRequest.OPEN_STATUSES
+        for r in ShareRequest.objects.filter(case__organisation=org)
+    )
+    assert follow_ups == sum(f.due_on < today and f.done_at is None for f in written.follow_ups)
+
+
+def test_a_shorter_period_counts_only_its_months(year):
+    org, _, period, written = year
+    short = Period(add_months(period.last, -2), add_months(period.last, -1))
+    figure = selectors.decisions_by_outcome(org, short)
+    assert len(figure.rows) == 2
+    assert sum(sum(s.values) for s in figure.series) == sum(
+        short.first <= local_month(d.decided_at) <= short.last for d in written.decisions
+    )
+
+
+def test_the_report_costs_the_same_queries_whatever_the_data(db):
+    org = factories.make_organisation("Riverside")
+    other = factories.make_organisation("Northgate")
+    period = Period.default()
+
+    def queries():
+        """The report's own queries (not the framework catalogue's, a cache of its own)."""
+        with CaptureQueriesContext(connection) as captured:
+            selectors.report(org, period)
+        return sum("guidance_frameworkversion" not in q["sql"] for q in captured)
+
+    empty = queries()
+    write_year(org, other, random.Random(1), period)
+    small = queries()
+    write_year(org, other, random.Random(2), period)
+    write_year(org, other, random.Random(3), period)
+    assert queries() == small == empty
+    # One a figure; a second for sharing without consent (decided, shared), the agencies
+    # (the top ten, the total) and the exchanges (asked of us, by us); two for today's overdue.
+    assert small == len(selectors.FIGURES) + 3 + 2
