@@ -408,6 +408,7 @@ MATRIX = {
     ),
     # Jobs (isg/jobs): their starter's alone; leads see only kinds shared with them.
     "job_list": (lambda w: reverse("job_list"), expect(200)),  # each user's own jobs
+    "job_list": (lambda w: reverse("job_list"), expect(200)),  # each user's own jobs
     "job_detail": (lambda w: reverse("job_detail", args=[_job(w).pk]), expect(404, lead=200)),
     "job_download": (
         lambda w: reverse("job_download", args=[_job(w).pk]), expect(404, lead=200)
@@ -500,6 +501,7 @@ def test_other_organisations_never_get_in_to_object_urls():
             "exchange_directory",  # the directory and queues: each their own organisation's
             "exchange_incoming",
             "exchange_inbox",
+            "job_list",  # each user's own jobs
             "job_list",  # each user's own jobs
             "reports",  # each lead's own organisation's figures
             "reports_csv",

@@ -12,6 +12,13 @@ from isg.jobs import selectors
 from isg.jobs.models import Job
 
 REFRESH_SECONDS = 2
+LISTED = 50
+
+
+def job_list(request: HttpRequest) -> HttpResponse:
+    """The user's recent jobs, newest first: where a failure is found after leaving its page."""
+    jobs = selectors.jobs_for(user_of(request)).defer("result").order_by("-created_at")
+    return render(request, "jobs/list.html", {"jobs": jobs[:LISTED]})
 
 
 def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
