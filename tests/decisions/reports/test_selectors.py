@@ -107,7 +107,8 @@ def write_year(org, other_org, rng, period):
         for each in chain:
             write_after(rng, each, practitioner, manager, lead, year)
     for _ in range(25):  # exchanges: Northgate asks us, and we ask Northgate
-        asked_at = moment(rng, first + datetime.timedelta(days=rng.randint(0, (today - first).days)))
+        day = first + datetime.timedelta(days=rng.randint(0, (today - first).days))
+        asked_at = moment(rng, day)
         status = rng.choice(list(ExchangeRequest.Status.values))
         if rng.random() < 0.5:
             exchange = factories.make_exchange(
