@@ -10,6 +10,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from isg.accounts.models import User
@@ -81,6 +82,10 @@ class ClientThrottle(SimpleRateThrottle):
     """Rate limit per client (not per address: several systems may share one)."""
 
     scope = "api_client"
+
+    def get_rate(self) -> str | None:
+        # From the settings as they are now (DRF reads them once, at import).
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_cache_key(self, request: Request, view: "APIView") -> str | None:
         client = getattr(request, "api_client", None)

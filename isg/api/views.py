@@ -64,6 +64,8 @@ class CaseList(generics.GenericAPIView):
         cases = case_rules.cases_for(account_of(self.request)).prefetch_related("assigned")
         reference = self.request.query_params.get("reference")
         if reference:
+            if "\x00" in reference:  # PostgreSQL refuses NUL in a string: no case has one
+                return cases.none()
             cases = cases.filter(reference__iexact=reference.strip())
         return cases.order_by("-created_at", "pk")
 

@@ -106,3 +106,10 @@ def test_decide_runs_the_engine_and_bad_facts_are_a_400(world, api):
     assert "consent" in bad.json()["facts"][0]
     unknown = api.post("/api/v1/frameworks/nope/decide/", {"facts": {}})
     assert unknown.status_code == 404
+
+
+def test_a_huge_offset_or_limit_is_an_empty_or_bounded_page_not_an_error(world, api):
+    response = api.get("/api/v1/decisions/", {"offset": 10**30, "limit": 10**30})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+    assert len(api.get("/api/v1/cases/", {"limit": 10**6}).json()["results"]) <= 200
