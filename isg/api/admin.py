@@ -1,6 +1,9 @@
 """Admins see the API's clients (created and revoked with manage.py api_client), register
 organisations' webhook endpoints, and read the history of every delivery."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from isg.api.models import ApiClient, WebhookDelivery, WebhookEndpoint
@@ -15,8 +18,29 @@ class ApiClientAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     exclude = ["application"]
 
 
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        choices=WebhookEndpoint.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="None ticked: every event.",
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["organisation", "url", "events", "description", "active"]
+
+    def clean_url(self) -> Any:
+        url = self.cleaned_data["url"]
+        if not url.startswith("https://") and not url.startswith("http://localhost"):
+            raise forms.ValidationError("Use an https:// address (http only for localhost).")
+        return url
+
+
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
     list_display = ["url", "organisation", "events", "active", "created_at"]
     list_filter = ["organisation", "active"]
     readonly_fields = ["secret", "created_at"]
