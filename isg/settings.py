@@ -276,6 +276,10 @@ TASKS = {
 # A job whose worker has not been heard from for this long is taken to have died and is
 # run again by the next worker that looks (isg/jobs/recovery.py).
 JOBS_STALE_AFTER_SECONDS = envint("JOBS_STALE_AFTER_SECONDS", 300)
+# A job's file (an export) is removed this many days after it was made; the queue's rows of
+# finished tasks are deleted after TASKS_KEEP_DAYS (isg/jobs/pruning.py).
+JOBS_KEEP_RESULTS_DAYS = envint("JOBS_KEEP_RESULTS_DAYS", 7)
+TASKS_KEEP_DAYS = envint("TASKS_KEEP_DAYS", 30)
 
 # --- The API for other systems (docs/api.md) -----------------------------------
 # OAuth 2.0 client credentials (django-oauth-toolkit): one client per connected system, of one

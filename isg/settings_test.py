@@ -39,6 +39,8 @@ _IGNORED = (
     "AUDIT_WITNESS_EMAILS",
     "AUDIT_WITNESS_URLS",
     "JOBS_STALE_AFTER_SECONDS",
+    "JOBS_KEEP_RESULTS_DAYS",
+    "TASKS_KEEP_DAYS",
 )
 os.environ.update(_FIXED)
 for _name in _IGNORED:

@@ -15,20 +15,30 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
+from isg.jobs.pruning import prune
 from isg.jobs.recovery import recover_stale, stale_after
 
 logger = logging.getLogger("isg.jobs")
 
 
+PRUNE_EVERY = datetime.timedelta(hours=1)
+
+
 def keep_recovering(after: datetime.timedelta, stop: threading.Event) -> None:
-    """Look for dead workers' work at start, then every quarter of the stale period."""
+    """Look for dead workers' work at start, then every quarter of the stale period; prune
+    old results once an hour."""
     every = max(min(after.total_seconds() / 4, 60.0), 0.5)
+    pruned_at: datetime.datetime | None = None
     while not stop.is_set():
         try:
             recover_stale(after=after)
+            if pruned_at is None or timezone.now() - pruned_at > PRUNE_EVERY:
+                prune()
+                pruned_at = timezone.now()
         except Exception:
             logger.exception("Could not look for stale jobs; trying again later")
         finally:
