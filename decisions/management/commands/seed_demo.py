@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
-from decisions.seeding import demo, demo_exchange, demo_history
+from decisions.seeding import demo, demo_exchange, demo_history, demo_retention
+from isg.accounts.models import User
 
 
 class Command(BaseCommand):
@@ -32,11 +33,17 @@ class Command(BaseCommand):
                 "passwords would be a hole. Use --force if you really mean it."
             )
         started = time.monotonic()
+
+        def before_cases(users: dict[str, User]) -> None:
+            # Oldest first, so that the audit log's times stay in order: cases closed long
+            # enough ago to be erased (docs/retention.md), then the past year.
+            demo_retention.seed_retention(users)
+            if not without_history:
+                demo_history.seed_history(users)
+
         # The past year's events never happened: nobody is emailed about them.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            accounts, created = demo.seed(
-                before_cases=None if without_history else demo_history.seed_history
-            )
+            accounts, created = demo.seed(before_cases=before_cases)
         if created:
             demo_exchange.seed_exchange()
             past = "" if without_history else ", with a year of activity for the reports,"
