@@ -26,7 +26,7 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import Ceil, RowNumber, TruncDate, TruncMonth
+from django.db.models.functions import Ceil, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,6 +41,7 @@ from decisions.models import (
     ShareRequest,
 )
 from decisions.reports.period import Period
+from decisions.reports.sql import DaysBetween, HoursBetween, LocalDate, month_index
 from guidance import catalogue
 from isg.accounts.models import Organisation, Role, User
 from isg.accounts.roles import has_role, organisations_where
@@ -147,19 +148,14 @@ def month_label(month: datetime.date) -> str:
     return f"{month:%b %Y}"
 
 
-def _month_key(value: datetime.date | datetime.datetime) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
 def _monthly(
     rows: Iterable[dict[str, Any]], months: list[datetime.date], columns: list[tuple[str, str]]
 ) -> list[Series]:
-    """Series (label, one value a month, zero for months with nothing) from grouped rows."""
-    found = {_month_key(row["month"]): row for row in rows}
+    """Series (label, one value a month, zero for months with nothing) from rows grouped by
+    month index (`sql.month_index`)."""
+    found = {row["month"]: row for row in rows}
     return [
-        Series(label, [float(found[m][key]) if m in found else 0.0 for m in months])
+        Series(label, [float(found[i][key]) if i in found else 0.0 for i in range(len(months))])
         for key, label in columns
     ]
 
@@ -176,7 +172,7 @@ def _count(**conditions: Any) -> Count:
 
 def percentiles_by_month(
     queryset: QuerySet[Any], *, month: Expression, value: Expression
-) -> dict[datetime.date, dict[float, Any]]:
+) -> dict[int, dict[float, Any]]:
     """For each month, the values at PERCENTILES (nearest rank: the ⌈p·n⌉-th smallest of n).
 
     One query: the database ranks the values within each month (a window function) and
@@ -190,37 +186,40 @@ def percentiles_by_month(
     wanted = Q()
     for fraction in PERCENTILES:
         wanted |= Q(position=Ceil(F("of") * fraction))
-    found: dict[datetime.date, dict[float, Any]] = defaultdict(dict)
+    found: dict[int, dict[float, Any]] = defaultdict(dict)
     for month_value, position, of, value_found in ranked.filter(wanted).values_list(
         "month", "position", "of", "value"
     ):
         for fraction in PERCENTILES:
             if position == math.ceil(of * fraction):
-                found[_month_key(month_value)][fraction] = value_found
+                found[month_value][fraction] = value_found
     return found
 
 
 def _percentile_series(
-    found: dict[datetime.date, dict[float, Any]],
+    found: dict[int, dict[float, Any]],
     months: list[datetime.date],
-    convert: Any,
     labels: tuple[str, str],
 ) -> list[Series]:
     return [
         Series(
             label,
-            [convert(found[m][fraction]) if fraction in found.get(m, {}) else None for m in months],
+            [
+                round(float(found[i][fraction]), 1) if fraction in found.get(i, {}) else None
+                for i in range(len(months))
+            ],
         )
         for fraction, label in zip(PERCENTILES, labels, strict=True)
     ]
 
 
-def _hours(value: datetime.timedelta) -> float:
-    return round(value.total_seconds() / 3600, 1)
-
-
-def _days(value: datetime.timedelta | int) -> float:
-    return float(value.days if isinstance(value, datetime.timedelta) else value)
+def _dates_around(period: Period) -> dict[str, datetime.date]:
+    """The span a `LocalDate` is exact over: a year before the period to a year from now."""
+    latest = max(period.end, timezone.localdate())
+    return {
+        "since": period.first - datetime.timedelta(days=366),
+        "until": latest + datetime.timedelta(days=366),
+    }
 
 
 # --- The figures -----------------------------------------------------------------------------
@@ -230,7 +229,7 @@ def requests_received(organisation: Organisation, period: Period) -> Figure:
     rows = (
         ShareRequest.objects.filter(case__organisation=organisation)
         .filter(_in(period, "received_on", moment=False))
-        .annotate(month=TruncMonth("received_on"))
+        .annotate(month=month_index("received_on", period, moment=False))
         .values("month")
         .annotate(
             incoming=_count(direction=ShareRequest.INCOMING),
@@ -258,7 +257,7 @@ def decisions_by_outcome(organisation: Organisation, period: Period) -> Figure:
     rows = (
         Decision.objects.filter(organisation=organisation)
         .filter(_in(period, "decided_at", moment=True))
-        .annotate(month=TruncMonth("decided_at"))
+        .annotate(month=month_index("decided_at", period, moment=True))
         .values("month")
         .annotate(**{code: _count(outcome=code) for code, _ in outcomes})
         .order_by("month")
@@ -278,14 +277,14 @@ def decisions_by_framework(organisation: Organisation, period: Period) -> Figure
     rows = (
         Decision.objects.filter(organisation=organisation)
         .filter(_in(period, "decided_at", moment=True))
-        .annotate(month=TruncMonth("decided_at"))
+        .annotate(month=month_index("decided_at", period, moment=True))
         .values("month", "framework")
         .annotate(n=Count("pk"))
         .order_by("month", "framework")
     )
-    counts: dict[str, dict[datetime.date, int]] = defaultdict(dict)
+    counts: dict[str, dict[int, int]] = defaultdict(dict)
     for row in rows:
-        counts[row["framework"]][_month_key(row["month"])] = row["n"]
+        counts[row["framework"]][row["month"]] = row["n"]
     titles = {d["slug"]: d.get("short_title") or d["title"] for d in catalogue.latest()}
     return Figure(
         slug="frameworks",
@@ -294,7 +293,10 @@ def decisions_by_framework(organisation: Organisation, period: Period) -> Figure
         row_heading="Month",
         rows=[month_label(m) for m in period.months],
         series=[
-            Series(titles.get(slug, slug), [float(by_month.get(m, 0)) for m in period.months])
+            Series(
+                titles.get(slug, slug),
+                [float(by_month.get(i, 0)) for i in range(len(period.months))],
+            )
             for slug, by_month in sorted(counts.items())
         ],
         chart="stacked",
@@ -307,7 +309,7 @@ def sharing_without_consent(organisation: Organisation, period: Period) -> Figur
             organisation=organisation, outcome=Decision.Outcome.SHARE_WITHOUT_CONSENT
         )
         .filter(_in(period, "decided_at", moment=True))
-        .annotate(month=TruncMonth("decided_at"))
+        .annotate(month=month_index("decided_at", period, moment=True))
         .values("month")
         .annotate(n=Count("pk"))
         .order_by("month")
@@ -319,7 +321,7 @@ def sharing_without_consent(organisation: Organisation, period: Period) -> Figur
             shared=True,
         )
         .filter(_in(period, "shared_on", moment=False))
-        .annotate(month=TruncMonth("shared_on"))
+        .annotate(month=month_index("shared_on", period, moment=False))
         .values("month")
         .annotate(n=Count("pk"))
         .order_by("month")
@@ -342,7 +344,7 @@ def approvals(organisation: Organisation, period: Period) -> Figure:
     rows = (
         Approval.objects.filter(decision__organisation=organisation)
         .filter(_in(period, "created_at", moment=True))
-        .annotate(month=TruncMonth("created_at"))
+        .annotate(month=month_index("created_at", period, moment=True))
         .values("month")
         .annotate(
             approved=_count(verdict=Approval.Verdict.APPROVED),
@@ -371,8 +373,8 @@ def approval_turnaround(organisation: Organisation, period: Period) -> Figure:
         Approval.objects.filter(
             decision__organisation=organisation, verdict__in=Approval.FINAL
         ).filter(_in(period, "created_at", moment=True)),
-        month=TruncMonth("created_at"),
-        value=F("created_at") - F("decision__decided_at"),
+        month=month_index("created_at", period, moment=True),
+        value=HoursBetween("created_at", "decision__decided_at"),
     )
     return Figure(
         slug="approval-time",
@@ -381,7 +383,7 @@ def approval_turnaround(organisation: Organisation, period: Period) -> Figure:
         "month of the verdict: the median and the 90th percentile (nine in ten took no longer).",
         row_heading="Month",
         rows=[month_label(m) for m in period.months],
-        series=_percentile_series(found, period.months, _hours, ("Median", "90th percentile")),
+        series=_percentile_series(found, period.months, ("Median", "90th percentile")),
         chart="line",
         unit="hours",
     )
@@ -392,8 +394,10 @@ def time_to_decision(organisation: Organisation, period: Period) -> Figure:
         Decision.objects.filter(organisation=organisation, supersedes__isnull=True).filter(
             _in(period, "decided_at", moment=True)
         ),
-        month=TruncMonth("decided_at"),
-        value=TruncDate("decided_at") - F("share_request__received_on"),
+        month=month_index("decided_at", period, moment=True),
+        value=DaysBetween(
+            LocalDate("decided_at", **_dates_around(period)), "share_request__received_on"
+        ),
     )
     return Figure(
         slug="decision-time",
@@ -402,7 +406,7 @@ def time_to_decision(organisation: Organisation, period: Period) -> Figure:
         "decision: the median and the 90th percentile. Reconsiderations are not counted again.",
         row_heading="Month",
         rows=[month_label(m) for m in period.months],
-        series=_percentile_series(found, period.months, _days, ("Median", "90th percentile")),
+        series=_percentile_series(found, period.months, ("Median", "90th percentile")),
         chart="line",
         unit="days",
     )
@@ -413,14 +417,14 @@ def late_requests(organisation: Organisation, period: Period) -> Figure:
     first_decided = Subquery(
         Decision.objects.filter(share_request=OuterRef("pk"))
         .order_by("decided_at")
-        .annotate(day=TruncDate("decided_at"))
+        .annotate(day=LocalDate("decided_at", **_dates_around(period)))
         .values("day")[:1],
         output_field=DateField(),
     )
     rows = (
         ShareRequest.objects.filter(case__organisation=organisation)
         .filter(_in(period, "due_on", moment=False))
-        .annotate(first_decided=first_decided, month=TruncMonth("due_on"))
+        .annotate(first_decided=first_decided, month=month_index("due_on", period, moment=False))
         .values("month")
         .annotate(
             due=Count("pk"),
@@ -452,7 +456,10 @@ def late_follow_ups(organisation: Organisation, period: Period) -> Figure:
     rows = (
         FollowUp.objects.filter(case__organisation=organisation)
         .filter(_in(period, "due_on", moment=False))
-        .annotate(done_on=TruncDate("done_at"), month=TruncMonth("due_on"))
+        .annotate(
+            done_on=LocalDate("done_at", **_dates_around(period)),
+            month=month_index("due_on", period, moment=False),
+        )
         .values("month")
         .annotate(
             due=Count("pk"),
@@ -479,7 +486,7 @@ def reconsiderations(organisation: Organisation, period: Period) -> Figure:
     rows = (
         Decision.objects.filter(organisation=organisation, supersedes__isnull=False)
         .filter(_in(period, "decided_at", moment=True))
-        .annotate(month=TruncMonth("decided_at"))
+        .annotate(month=month_index("decided_at", period, moment=True))
         .values("month")
         .annotate(
             total=Count("pk"),
@@ -586,7 +593,7 @@ def complaints(organisation: Organisation, period: Period) -> Figure:
     rows = (
         Complaint.objects.filter(organisation=organisation)
         .filter(_in(period, "received_on", moment=False))
-        .annotate(month=TruncMonth("received_on"))
+        .annotate(month=month_index("received_on", period, moment=False))
         .values("month")
         .annotate(
             shared=_count(decision__outcome__in=SHARING_OUTCOMES),
