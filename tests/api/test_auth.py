@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
-from oauth2_provider.models import Application
+from oauth2_provider.models import AccessToken, Application
 from rest_framework.test import APIClient
 
 from isg.accounts.roles import organisations_where
@@ -47,6 +47,8 @@ def test_a_token_from_client_credentials_carries_the_clients_scopes_and_reads_ca
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["scope"] == "cases:read"
+    stored = AccessToken.objects.get()
+    assert body["access_token"] not in (stored.token, stored.token_checksum)  # kept hashed
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {body['access_token']}")
     assert api.get(f"/api/v1/cases/{world.case.pk}/").status_code == 200
@@ -88,6 +90,12 @@ def test_the_service_account_cannot_sign_in_and_acts_as_a_manager(world):
     assert not account.has_usable_password() and not account.is_active
     assert organisations_where(account, ("manager",)) == [world.org.pk]
     assert organisations_where(account, ("lead",)) == []
+
+
+def test_a_token_in_the_query_string_is_not_accepted(world):
+    new = factories.make_api_client(world.org, "cases:read")
+    token = factories.make_api_token(new.client)
+    assert APIClient().get(f"/api/v1/cases/?access_token={token}").status_code == 401
 
 
 def test_no_token_is_401_and_a_missing_scope_403(world):
