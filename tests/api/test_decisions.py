@@ -117,6 +117,10 @@ def test_the_audit_log_pages_by_sequence_and_holds_only_the_organisations_entrie
     assert sequences == sorted(sequences) and len(set(sequences)) == len(sequences)
     assert {e["organisation"] for e in first["entries"] + rest["entries"]} == {world.org.pk}
     assert rest["next_after"] is None
+    # Following the log: its own read is the one new entry, and reading that adds none.
+    tail = api.get("/api/v1/audit/", {"after": sequences[-1]}).json()["entries"]
+    assert [e["snapshot"]["what"] for e in tail] == ["audit log via api"]
+    assert api.get("/api/v1/audit/", {"after": tail[-1]["sequence"]}).json()["entries"] == []
     bad = api.get("/api/v1/audit/", {"after": "soon"})
     assert bad.status_code == 400 and "after" in bad.json()
 
