@@ -5,7 +5,7 @@ from typing import Any, cast
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from decisions.models import Case, Person, ShareRequest
+from decisions.models import Case, Person, RecordKind, ShareRequest
 from isg.accounts.models import Organisation, Role, User
 from isg.ui.fields import DateInputField, ModelMultipleChoiceField
 from isg.ui.forms import form_helper
@@ -23,6 +23,12 @@ def _practitioners_of(organisation: Organisation) -> ModelMultipleChoiceField:
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+
+RECORD_KIND_HELP = (
+    "Sets how long the case is kept once it closes: your safeguarding lead's retention "
+    "schedule says how long for each kind."
+)
 
 
 class CaseForm(forms.Form):
@@ -47,6 +53,15 @@ class CaseForm(forms.Form):
         help_text="Why the case is open, in a sentence or two.",
     )
 
+    record_kind = forms.ChoiceField(
+        label="Kind of record",
+        choices=RecordKind.choices,
+        initial=RecordKind.CHILD_PROTECTION,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=RECORD_KIND_HELP,
+    )
+
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
@@ -56,9 +71,13 @@ class CaseForm(forms.Form):
             Field.text("child_name"),
             Field("child_date_of_birth"),
             Field.textarea("summary"),
+            Field.radios("record_kind", legend_size=Size.SMALL),
             Field.checkboxes("assigned", legend_size=Size.SMALL),
             submit="Create case",
         )
+
+    def clean_record_kind(self) -> str:
+        return self.cleaned_data.get("record_kind") or RecordKind.CHILD_PROTECTION
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"].strip()
@@ -70,19 +89,27 @@ class CaseForm(forms.Form):
 class CaseEditForm(forms.ModelForm):
     class Meta:
         model = Case
-        fields = ["reference", "summary", "assigned", "is_closed"]
+        fields = ["reference", "summary", "record_kind", "assigned", "is_closed"]
         labels = {"is_closed": "The case is closed"}
+        widgets = {"record_kind": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assigned"] = _practitioners_of(self.instance.organisation)
         self.fields["reference"].error_messages["required"] = "Enter a case reference"
+        # Left out of a post, the kind stays as it was.
+        self.fields["record_kind"].required = False
+        self.fields["record_kind"].help_text = RECORD_KIND_HELP
         self.helper = form_helper(
             Field.text("reference", field_width=20),
             Field.textarea("summary"),
+            Field.radios("record_kind", legend_size=Size.SMALL),
             Field.checkboxes("assigned", legend_size=Size.SMALL),
             Field.checkbox("is_closed"),
         )
+
+    def clean_record_kind(self) -> str:
+        return self.cleaned_data.get("record_kind") or self.instance.record_kind
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"].strip()

@@ -22,6 +22,8 @@ from isg.accounts.models import User
 
 BLANK = "(blank)"
 EDIT_WINDOW = datetime.timedelta(seconds=5)
+# Set by the services themselves, not typed by anyone: "is closed" already says it.
+DERIVED_FIELDS = ("closed_at", "erased_at")
 
 # The records with a django-simple-history `history` (HistoricalRecords on the model).
 Tracked = Case | Person | ShareRequest | FollowUp | ExchangeRequest
@@ -132,7 +134,7 @@ def changes_of(obj: Tracked) -> list[HistoryEvent]:
             previous = record
             continue
         event = HistoryEvent(group[0].history_date, who, created=False)
-        delta = record.diff_against(previous, excluded_fields=m2m_names)
+        delta = record.diff_against(previous, excluded_fields=[*m2m_names, *DERIVED_FIELDS])
         for change in delta.changes:
             # diff_against compares concrete fields only: never a relation's other side.
             model_field = cast("models.Field[Any, Any]", model._meta.get_field(change.field))

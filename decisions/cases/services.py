@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from decisions.audit.record import record
 from decisions.cases.history import changed_by
-from decisions.models import AuditEntry, Case, Person, ShareRequest
+from decisions.models import AuditEntry, Case, Person, RecordKind, ShareRequest
 from isg.accounts.models import Organisation, Role, User
 from isg.accounts.roles import has_role
 
@@ -53,10 +53,17 @@ def case_create(
     child_name: str = "",
     child_date_of_birth: datetime.date | None = None,
     assigned: list[User] | None = None,
+    record_kind: str = RecordKind.CHILD_PROTECTION,
 ) -> Case:
     if not has_role(user, organisation, (Role.PRACTITIONER, Role.MANAGER)):
         raise PermissionDenied("Only practitioners and managers can open cases.")
-    case = Case(organisation=organisation, reference=reference, summary=summary, created_by=user)
+    case = Case(
+        organisation=organisation,
+        reference=reference,
+        summary=summary,
+        created_by=user,
+        record_kind=record_kind,
+    )
     changed_by(case, user)
     case.save()
     team = set(assigned or [])
@@ -84,7 +91,14 @@ def case_create(
 
 @transaction.atomic
 def case_update(
-    *, user: User, case: Case, reference: str, summary: str, assigned: list[User], is_closed: bool
+    *,
+    user: User,
+    case: Case,
+    reference: str,
+    summary: str,
+    assigned: list[User],
+    is_closed: bool,
+    record_kind: str | None = None,
 ) -> Case:
     # From the database: a ModelForm has already written the new values onto `case`.
     before = Case.objects.get(pk=case.pk)
@@ -92,6 +106,7 @@ def case_update(
     case.reference = reference
     case.summary = summary
     case.is_closed = is_closed
+    case.record_kind = record_kind or before.record_kind
     if is_closed and not before.is_closed:
         case.closed_at = timezone.now()
     elif not is_closed:
@@ -102,7 +117,7 @@ def case_update(
     team_after = {member.get_username() for member in assigned}
     changes: dict[str, Any] = {
         name: {"from": getattr(before, name), "to": getattr(case, name)}
-        for name in ("reference", "is_closed")
+        for name in ("reference", "is_closed", "record_kind")
         if getattr(before, name) != getattr(case, name)
     }
     if before.summary != case.summary:

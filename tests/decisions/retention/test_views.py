@@ -110,3 +110,19 @@ def test_the_lead_changes_the_schedule_audited_and_bad_input_is_kept(world, clie
     assert RetentionSchedule.objects.get(organisation=world.org).years == 10
     assert schedules.schedule_for(world.org.pk)["child_in_need"].years == 10
     assert AuditEntry.objects.filter(action=AuditEntry.Action.RETENTION_CHANGED).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_kind_of_record_is_chosen_on_the_case_form_and_kept_when_left_out(world, client_for):
+    client = client_for(world.users["practitioner"])
+    client.post(
+        reverse("case_create"),
+        {"reference": "KIND-1", "record_kind": "child_in_need", "assigned": []},
+    )
+    case = Case.objects.get(reference="KIND-1")
+    assert case.record_kind == "child_in_need"
+    client.post(reverse("case_edit", args=[case.pk]), {"reference": "KIND-1", "summary": ""})
+    case.refresh_from_db()
+    assert case.record_kind == "child_in_need"
+    entry = AuditEntry.objects.filter(action="case_created").latest("sequence")
+    assert entry.case_id == case.pk
