@@ -17,13 +17,10 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    DateField,
     Expression,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Window,
 )
 from django.db.models.functions import Ceil, RowNumber
@@ -412,42 +409,47 @@ def time_to_decision(organisation: Organisation, period: Period) -> Figure:
     )
 
 
+# A request with no decision yet: opened, or a decision started and not submitted.
+UNDECIDED = (ShareRequest.Status.OPEN, ShareRequest.Status.IN_PROGRESS)
+
+
 def late_requests(organisation: Organisation, period: Period) -> Figure:
+    """Two joins, no correlated subquery: the requests due (and those still undecided past
+    their date), then the first decisions on them made after their due date."""
     today = timezone.localdate()
-    first_decided = Subquery(
-        Decision.objects.filter(share_request=OuterRef("pk"))
-        .order_by("decided_at")
-        .annotate(day=LocalDate("decided_at", **_dates_around(period)))
-        .values("day")[:1],
-        output_field=DateField(),
-    )
-    rows = (
+    due = (
         ShareRequest.objects.filter(case__organisation=organisation)
         .filter(_in(period, "due_on", moment=False))
-        .annotate(first_decided=first_decided, month=month_index("due_on", period, moment=False))
+        .annotate(month=month_index("due_on", period, moment=False))
         .values("month")
-        .annotate(
-            due=Count("pk"),
-            late=Count(
-                "pk",
-                filter=Q(first_decided__gt=F("due_on"))
-                | Q(
-                    first_decided__isnull=True,
-                    due_on__lt=today,
-                    status__in=ShareRequest.OPEN_STATUSES,
-                ),
-            ),
-        )
+        .annotate(due=Count("pk"), late=_count(status__in=UNDECIDED, due_on__lt=today))
         .order_by("month")
     )
+    decided_late = (
+        Decision.objects.filter(organisation=organisation, supersedes__isnull=True)
+        .filter(_in(period, "share_request__due_on", moment=False))
+        .annotate(
+            day=LocalDate("decided_at", **_dates_around(period)),
+            month=month_index("share_request__due_on", period, moment=False),
+        )
+        .values("month")
+        .annotate(late=Count("pk", filter=Q(day__gt=F("share_request__due_on"))))
+        .order_by("month")
+    )
+    counted = _monthly(due, period.months, [("due", "Due"), ("late", "Late")])
+    (decided,) = _monthly(decided_late, period.months, [("late", "")])
+    counted[1].values = [
+        (waiting or 0) + (after or 0)
+        for waiting, after in zip(counted[1].values, decided.values, strict=True)
+    ]
     return Figure(
         slug="late-requests",
         title="Requests decided late",
-        about="Requests by the month their answer was due: how many were due, and how many were "
-        "decided after their due date or are still open and past it.",
+        about="Requests by the month their answer was due: how many were due, and how many "
+        "were first decided after their due date or are still undecided and past it.",
         row_heading="Month",
         rows=[month_label(m) for m in period.months],
-        series=_monthly(rows, period.months, [("due", "Due"), ("late", "Late")]),
+        series=counted,
     )
 
 
