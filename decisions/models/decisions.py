@@ -93,6 +93,11 @@ class Decision(ImmutableModel):
             models.Index(fields=["organisation", "-decided_at"]),
             models.Index(fields=["case", "-decided_at"]),
             models.Index(fields=["organisation", "outcome"]),
+            # The reports' first decisions (supersedes nothing) of an organisation, by time.
+            models.Index(
+                fields=["organisation", "supersedes", "decided_at"],
+                name="decision_first_by_org_time",
+            ),
         ]
 
     def __str__(self) -> str:

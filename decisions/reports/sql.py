@@ -16,6 +16,8 @@ that is most of a report's time. These do the same in SQL SQLite runs itself:
 from __future__ import annotations
 
 import datetime
+import functools
+import zoneinfo
 from typing import Any
 
 from django.db.models import (
@@ -124,7 +126,14 @@ def _sqlite_time(moment: datetime.datetime) -> str:
 def utc_offsets(since: datetime.date, until: datetime.date) -> list[tuple[datetime.datetime, int]]:
     """The service's time zone's UTC offset (minutes) from `since`, and each change of it up
     to `until`: (from when, offset). Found hour by hour where a day's offset differs."""
-    zone = timezone.get_current_timezone()
+    return _offsets(timezone.get_current_timezone_name(), since, until)
+
+
+@functools.lru_cache(maxsize=64)
+def _offsets(
+    zone_name: str, since: datetime.date, until: datetime.date
+) -> list[tuple[datetime.datetime, int]]:
+    zone = zoneinfo.ZoneInfo(zone_name)
 
     def offset(moment: datetime.datetime) -> int:
         delta = moment.astimezone(zone).utcoffset() or datetime.timedelta(0)
