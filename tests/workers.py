@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -49,13 +50,18 @@ def start_worker(
         "DJANGO_SETTINGS_MODULE": "isg.settings_test",
         "DATABASE_URL": database_url(),
     }
-    return subprocess.Popen(
+    # Its output goes to a file, not a pipe: a pipe nobody reads fills up and stops the worker.
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(
         [sys.executable, "-c", program], cwd=ROOT, env=environment,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT,
     )
+    process.log = log  # type: ignore[attr-defined]
+    return process
 
 
 def stop_worker(process: subprocess.Popen[bytes]) -> str:
+    """Stop the worker (SIGTERM, then SIGKILL) and return what it printed."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -63,7 +69,11 @@ def stop_worker(process: subprocess.Popen[bytes]) -> str:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    return (process.stdout.read() if process.stdout else b"").decode(errors="replace")
+    log = process.log  # type: ignore[attr-defined]
+    log.seek(0)
+    output = log.read().decode(errors="replace")
+    log.close()
+    return output
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float = 30.0, every: float = 0.1) -> None:

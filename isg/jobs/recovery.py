@@ -7,7 +7,7 @@ does it once), which puts such work back:
 
 - a **job** whose heartbeat (its last progress report) is older than
   `JOBS_STALE_AFTER_SECONDS` counts the lost attempt as failed ("the worker stopped while
-  running it") and is queued again, or fails for good once its attempts are used up. The
+  running it") and is queued again at once, or fails for good once its attempts are used up. The
   lost attempt's token is revoked, so if its worker was only slow, not dead, it is refused
   when it next reports and stops (`Superseded`).
 - any **other task** (an email, a webhook) RUNNING for longer than that is made READY again:
@@ -58,7 +58,9 @@ def recover_stale(
                 lost.set_failed(WorkerLost(f"job {job.pk}: no heartbeat since {job.heartbeat_at}"))
             logger.warning("Job %s lost its worker; attempt %d counted failed", job.pk,
                            job.attempts)
-            services.failed(job, None, "the worker stopped while running it")
+            # At once, not after a back-off: the work was not refused, its worker vanished.
+            # The lost attempt still counts, so work that kills its worker stops in the end.
+            services.failed(job, None, "the worker stopped while running it", at_once=True)
             recovered += 1
     tasks = DBTaskResult.objects.filter(status="RUNNING", started_at__lt=cutoff).exclude(
         task_path=RUN_JOB

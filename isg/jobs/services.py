@@ -125,8 +125,11 @@ NOT_RETRIED = (Http404, PermissionDenied)
 """Failures that another attempt would meet again: the starter may no longer see the data."""
 
 
-def failed(job: Job, token: str | None, reason: str, *, final: bool = False) -> Job | None:
-    """An attempt failed: queue the next after a back-off, or fail the job for good."""
+def failed(
+    job: Job, token: str | None, reason: str, *, final: bool = False, at_once: bool = False
+) -> Job | None:
+    """An attempt failed: queue the next after a back-off (or `at_once`), or fail the job for
+    good once its attempts are used up (or it is `final`)."""
     with transaction.atomic():
         rows = Job.objects.select_for_update().filter(pk=job.pk)
         if token is not None:
@@ -139,7 +142,10 @@ def failed(job: Job, token: str | None, reason: str, *, final: bool = False) -> 
             current.status = Job.Status.QUEUED
             current.error = f"attempt {current.attempts} of {current.max_attempts} failed: {reason}"
             current.save(update_fields=["status", "error", "run_token"])
-            enqueue_attempt(current, run_after=timezone.now() + backoff(current.attempts))
+            enqueue_attempt(
+                current,
+                run_after=None if at_once else timezone.now() + backoff(current.attempts),
+            )
         else:
             current.status = Job.Status.FAILED
             current.error = f"failed after {current.attempts} attempt(s): {reason}"
