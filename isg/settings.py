@@ -329,6 +329,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"WebhookEvent": "isg.api.models.WebhookEndpoint.Event"},
 }
 
 # --- Audit log: the HMAC key lives outside the database (docs/audit.md) ------

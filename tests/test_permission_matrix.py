@@ -408,7 +408,6 @@ MATRIX = {
     ),
     # Jobs (isg/jobs): their starter's alone; leads see only kinds shared with them.
     "job_list": (lambda w: reverse("job_list"), expect(200)),  # each user's own jobs
-    "job_list": (lambda w: reverse("job_list"), expect(200)),  # each user's own jobs
     "job_detail": (lambda w: reverse("job_detail", args=[_job(w).pk]), expect(404, lead=200)),
     "job_download": (
         lambda w: reverse("job_download", args=[_job(w).pk]), expect(404, lead=200)
@@ -501,7 +500,6 @@ def test_other_organisations_never_get_in_to_object_urls():
             "exchange_directory",  # the directory and queues: each their own organisation's
             "exchange_incoming",
             "exchange_inbox",
-            "job_list",  # each user's own jobs
             "job_list",  # each user's own jobs
             "reports",  # each lead's own organisation's figures
             "reports_csv",
@@ -598,6 +596,12 @@ def _shared_and_approved(w):
     return decision
 
 
+def _endpoint(w):
+    from isg.api.models import WebhookEndpoint
+
+    return WebhookEndpoint.objects.create(organisation=w.org, url="https://mosaic.example/h")
+
+
 # url name -> (method, build the path from the world, body (or None), expected per cell)
 API_MATRIX = {
     "api_cases": ("get", lambda w: reverse("api_cases"), None, api_expect(other=200)),
@@ -660,6 +664,23 @@ API_MATRIX = {
         lambda w: {"facts": {"immediate_danger": False}}, api_expect(other=200),
     ),
     "api_audit": ("get", lambda w: reverse("api_audit"), None, api_expect(other=200)),
+    "api_webhooks": ("get", lambda w: reverse("api_webhooks"), None, api_expect(other=200)),
+    "api_webhooks (register)": (
+        "post", lambda w: reverse("api_webhooks"),
+        lambda w: {"url": "https://mosaic.example/hooks", "events": ["decision.approved"]},
+        api_expect(own=201, other=201),
+    ),
+    "api_webhook": (
+        "get", lambda w: reverse("api_webhook", args=[_endpoint(w).pk]), None, api_expect()
+    ),
+    "api_webhook (remove)": (
+        "delete", lambda w: reverse("api_webhook", args=[_endpoint(w).pk]), None,
+        api_expect(own=204),
+    ),
+    "api_webhook_deliveries": (
+        "get", lambda w: reverse("api_webhook_deliveries", args=[_endpoint(w).pk]), None,
+        api_expect(),
+    ),
 }
 
 
@@ -702,7 +723,7 @@ def test_api_permission_matrix(world, name, cell):
     if method == "post":
         response = http.post(path, body(world), format="json")
     else:
-        response = http.get(path)
+        response = getattr(http, method)(path)
     assert response.status_code == statuses[cell], (name, cell, response.status_code)
 
 

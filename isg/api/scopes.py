@@ -8,6 +8,7 @@ SCOPES = {
     "decisions:read": "Read decisions, their PDFs, FHIR bundles and follow-ups",
     "frameworks:read": "Read frameworks and run the engine on posted facts",
     "audit:read": "Read the organisation's audit log and proofs (safeguarding lead clients)",
+    "webhooks:write": "Register and remove the organisation's webhook endpoints",
 }
 # A client holding any of these acts as its organisation's safeguarding lead, for reading.
 LEAD_SCOPES = frozenset({"audit:read"})

@@ -17,6 +17,7 @@ from decisions.models import (
     ShareRecord,
     ShareRequest,
 )
+from isg.api.models import WebhookDelivery, WebhookEndpoint
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -221,3 +222,38 @@ class AuditPageSerializer(serializers.Serializer):
     next_after = serializers.IntegerField(
         allow_null=True, help_text="Pass as ?after= for the next page; null at the end."
     )
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEndpoint.Event.choices),
+        required=False, max_length=len(WebhookEndpoint.Event.choices),
+        help_text="Event types to send; every event if empty.",
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "events", "description", "active", "created_at"]
+        read_only_fields = ["id", "active", "created_at"]
+
+    def validate_url(self, url: str) -> str:
+        if not url.startswith("https://"):
+            raise serializers.ValidationError("Use an https:// address.")
+        return url
+
+
+class NewWebhookEndpointSerializer(WebhookEndpointSerializer):
+    secret = serializers.CharField(read_only=True, help_text="Shown this once: keep it.")
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id", "message_id", "event", "status", "attempts", "last_status_code",
+            "last_error", "next_attempt_at", "delivered_at", "created_at",
+        ]
+        read_only_fields = fields

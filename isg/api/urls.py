@@ -61,6 +61,13 @@ v1 = [
         "frameworks/<slug:slug>/decide/", open_view(views.Decide), name="api_framework_decide"
     ),
     path("audit/", open_view(views.AuditLog), name="api_audit"),
+    path("webhooks/", open_view(views.WebhookList), name="api_webhooks"),
+    path("webhooks/<uuid:endpoint_id>/", open_view(views.WebhookDetail), name="api_webhook"),
+    path(
+        "webhooks/<uuid:endpoint_id>/deliveries/",
+        open_view(views.WebhookDeliveries),
+        name="api_webhook_deliveries",
+    ),
 ]
 
 urlpatterns = [

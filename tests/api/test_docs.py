@@ -34,3 +34,14 @@ def test_the_docs_page_keeps_the_strict_csp_with_nothing_inline(client_for, worl
 
 def test_the_docs_ask_for_sign_in(client):
     assert client.get("/api/docs/").status_code == 302
+
+
+def test_the_schema_generates_without_a_warning(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.json"
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json",
+        "--file", str(target),
+    )
+    assert json.loads(target.read_text())["paths"]
