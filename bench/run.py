@@ -229,6 +229,7 @@ def worker_pages(repeats: int) -> dict:
         "audit list, action filter": _get(
             as_lead, reverse("audit_list") + "?action=decision_submitted"
         ),
+        "reports (lead)": _get(as_lead, reverse("reports")),
         "floor (manager)": _get(as_manager, floor),
     }
     try:
@@ -361,7 +362,7 @@ def run_pdf(db: str, repeats: int) -> dict:
 
 
 def floor_for(name: str, pages: dict) -> dict:
-    if name.startswith("audit"):
+    if name.startswith(("audit", "reports")):
         return pages["floor (lead)"]
     if name.startswith("approval"):
         return pages["floor (manager)"]
