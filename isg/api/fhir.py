@@ -199,7 +199,10 @@ def decision_bundle(decision: Decision, *, base_url: str) -> dict[str, Any]:
         response["item"] = answers
     resources.append((refs["response"], response))
     if share_record is not None and share_record.shared:
-        resources.append((refs["audit"], _disclosure(decision, share_record, refs, base_url)))
+        recorder = _urn(decision.pk, "practitioner", share_record.recorded_by_id)
+        if recorder != refs["decider"]:
+            resources.append((recorder, _practitioner(share_record.recorded_by, base_url)))
+        resources.append((refs["audit"], _disclosure(decision, share_record, refs, recorder)))
     if final is not None:
         approver = _urn(decision.pk, "practitioner", final.approver_id)
         resources.append((approver, _practitioner(final.approver, base_url)))
@@ -240,10 +243,11 @@ def _practitioner(user: Any, base_url: str) -> dict[str, Any]:
 
 
 def _disclosure(
-    decision: Decision, share_record: Any, refs: dict[str, str], base_url: str
+    decision: Decision, share_record: Any, refs: dict[str, str], recorder: str
 ) -> dict[str, Any]:
-    """The disclosure as BALP's privacy-disclosure pattern records it at the source."""
-    recorded_by = refs["decider"]
+    """The disclosure as BALP's privacy-disclosure pattern records it at the source: the
+    organisation as source, the recipient as destination, the person who recorded the
+    sharing as the human user who asked for it."""
     return {
         "resourceType": "AuditEvent",
         "meta": {"profile": [BALP_DISCLOSURE]},
@@ -272,10 +276,10 @@ def _disclosure(
             },
             {
                 "type": {"coding": [{
-                    "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
-                    "code": "IRCP", "display": "information recipient",
+                    "system": "http://terminology.hl7.org/CodeSystem/extra-security-role-type",
+                    "code": "humanuser", "display": "human user",
                 }]},
-                "who": {"reference": recorded_by},
+                "who": {"reference": recorder},
                 "requestor": True,
             },
         ],

@@ -56,6 +56,9 @@ def test_the_fhir_bundle_validates_as_r4_and_holds_each_resource(world, api):
     audit_event = found["AuditEvent"][0]
     assert audit_event["meta"]["profile"][0].endswith("IHE.BasicAudit.PrivacyDisclosure.Source")
     assert audit_event["subtype"][0]["code"] == "disclose"
+    roles = {a["type"]["coding"][0]["code"]: a for a in audit_event["agent"]}
+    assert set(roles) == {"110153", "110152", "humanuser"}  # source, destination, user
+    assert roles["humanuser"]["requestor"] is True
     provenance = found["Provenance"][0]
     assert provenance["target"][0]["reference"] in {e["fullUrl"] for e in bundle["entry"]}
     assert provenance["activity"]["coding"][0]["code"] == "approved"
