@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from isg.accounts.roles import user_of
 from isg.jobs import selectors
 from isg.jobs.models import Job
 
 REFRESH_SECONDS = 2
+NOT_PICKED_UP = datetime.timedelta(minutes=1)
 LISTED = 50
 
 
@@ -32,6 +35,10 @@ def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
             "job": job,
             "may_download": selectors.may_download(user, job),
             "refresh": REFRESH_SECONDS,
+            # Queued a while and not a retry waiting for its time: is any worker running?
+            "not_picked_up": job.status == Job.Status.QUEUED
+            and not job.attempts
+            and job.created_at < timezone.now() - NOT_PICKED_UP,
         },
     )
     if not job.finished:

@@ -83,3 +83,14 @@ def test_the_list_shows_the_users_own_jobs_newest_first(world, client_for, run_t
     assert str(theirs.pk) not in page
     assert page.index(str(second.pk)) < page.index(str(first.pk))
     assert "Failed" in page
+
+
+def test_a_job_no_worker_picks_up_says_so_after_a_minute(world, client_for):
+    job = start(world, "tests.count", n=1)
+    client = client_for(world.users["lead"])
+    url = reverse("job_detail", args=[job.pk])
+    assert "may not be running" not in client.get(url).content.decode()
+    type(job).objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=2)
+    )
+    assert "the task queue's worker" in client.get(url).content.decode()
