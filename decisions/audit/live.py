@@ -41,6 +41,16 @@ def start_on_queue(user: User, organisation_id: int) -> AuditVerifyRun:
     return run
 
 
+def job_of(run: AuditVerifyRun) -> Job | None:
+    """The job working the run through (none for runs made before the queue)."""
+    return (
+        Job.objects.filter(kind="audit-verify", parameters__run_id=run.pk)
+        .defer("result")
+        .order_by("-created_at")
+        .first()
+    )
+
+
 @job_kind("audit-verify", title="Checking the audit log", leads_may_see=True)
 def verify_job(job: Job, progress: Progress) -> Outcome:
     run_id = int(job.parameters["run_id"])

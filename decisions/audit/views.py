@@ -99,8 +99,12 @@ def audit_verify_run(request: HttpRequest, run_id: int) -> HttpResponse:
     run = AuditVerifyRun.objects.filter(pk=run_id, started_by=user_of(request)).first()
     if run is None:
         raise Http404("No such check")  # a run is its starter's: it names them
-    response = render(request, "decisions/audit/verify_run.html", {"run": run})
-    if run.finished_at is None:
+    job = live.job_of(run)
+    failed = job is not None and job.status == job.Status.FAILED
+    response = render(
+        request, "decisions/audit/verify_run.html", {"run": run, "job": job, "failed": failed}
+    )
+    if run.finished_at is None and not failed:
         response["Refresh"] = "2"
     return response
 

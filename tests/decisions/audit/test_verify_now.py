@@ -88,3 +88,25 @@ def test_the_review_screen_shows_the_public_key_and_the_last_checkpoint(world, c
     assert "BEGIN PUBLIC KEY" in page
     assert "Last checkpoint: 3 entries" in page
     assert "Verify now" in page
+
+
+def test_a_check_that_keeps_failing_says_so_and_stops_refreshing(
+    world, client_for, monkeypatch, run_tasks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    def broken(run_id):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(live, "step", broken)
+    build_chain(world, 3)
+    client = client_for(world.users["lead"])
+    url = client.post(reverse("audit_verify_start")).url
+    run_tasks(at=timezone.now() + datetime.timedelta(days=1))
+    page = client.get(url)
+    assert "Refresh" not in page
+    text = page.content.decode()
+    assert "The check could not finish" in text
+    assert "It failed after 3 attempt(s): the database went away, after checking 0 of" in text
