@@ -505,6 +505,9 @@ def test_other_organisations_never_get_in_to_object_urls():
             "reports_csv",
             "reports_chart",
             "reports (Northgate's, by id)",  # Northgate's own lead may, nobody else
+            "retention",  # each lead's own organisation's schedule and cases
+            "retention (Northgate's, by id)",  # Northgate's own lead may, nobody else
+            "disclosure_search",  # each lead searches their own organisation's cases
         ) or name.startswith(("guidance:", "admin:guidance_")):  # not organisation-specific
             continue
         if name in ACCOUNT_PAGES:  # the user's own account, not an organisation's object

@@ -55,6 +55,7 @@ class Command(BaseCommand):
             if item.hold is not None and item.due_on <= as_of
         )
         self.stdout.write(
-            f"{len(due)} case{'s' if len(due) != 1 else ''} {verb} as of {as_of}; "
+            f"{len(due)} case{'s' if len(due) != 1 else ''} "
+            f"{'would be erased' if options['dry_run'] else 'erased'} as of {as_of}; "
             f"{held} due but on legal hold"
         )

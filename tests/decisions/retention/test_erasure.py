@@ -136,7 +136,7 @@ def test_dry_run_changes_nothing(world):
     output = apply("--as-of", FAR_FUTURE, "--dry-run")
 
     assert f"would erase {world.org.name}: RET-1" in output
-    assert "1 case would erase" in output
+    assert "1 case would be erased as of 2100-01-01" in output
     assert found_in_tables(secrets) == before
     assert AuditEntry.objects.count() == entries
     assert not Case.objects.filter(erased_at__isnull=False).exists()
