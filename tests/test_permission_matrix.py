@@ -508,6 +508,8 @@ def test_other_organisations_never_get_in_to_object_urls():
             "retention",  # each lead's own organisation's schedule and cases
             "retention (Northgate's, by id)",  # Northgate's own lead may, nobody else
             "disclosure_search",  # each lead searches their own organisation's cases
+            "api_schema",  # the API's description: no organisation's data
+            "api_docs",
         ) or name.startswith(("guidance:", "admin:guidance_")):  # not organisation-specific
             continue
         if name in ACCOUNT_PAGES:  # the user's own account, not an organisation's object
