@@ -13,7 +13,7 @@ from django.shortcuts import render
 
 from decisions.lifecycle.services import NotNow
 
-F = TypeVar("F", bound=forms.Form)
+F = TypeVar("F", bound=forms.BaseForm)
 
 
 def form_page(
