@@ -49,7 +49,7 @@ class ClientAuthentication(OAuth2Authentication):
             .first()
         )
         if client is None or not client.is_active:
-            raise exceptions.AuthenticationFailed("This client has been revoked.")
+            raise exceptions.AuthenticationFailed("This client may not use the API (revoked).")
         request.api_client = client  # read by client_of
         # Session-less: the account is only ever this request's actor.
         return client.account, token
