@@ -143,6 +143,31 @@ def guidance_compare(world, n):
     return "practitioner", reverse("guidance:compare")
 
 
+def disclosure_log(world, n):
+    from decisions.models import Approval
+
+    for _ in range(n):
+        decision = factories.make_decision(
+            factories.make_request(world.case), world.users["practitioner"]
+        )
+        Approval.objects.create(
+            decision=decision, approver=world.users["manager"], verdict="approved"
+        )
+    return "lead", reverse("disclosure_log", args=[world.person.pk])
+
+
+def retention_page(world, n):
+    from decisions.models import LegalHold
+
+    closed = timezone.now() - datetime.timedelta(days=4000)
+    for i in range(n):
+        case = factories.make_case(world.org, is_closed=True, closed_at=closed)
+        factories.make_person(case, relationship="child", date_of_birth=datetime.date(2000, 1, 1))
+        if i % 2:
+            LegalHold.objects.create(case=case, reason="Inquiry", placed_by=world.users["lead"])
+    return "lead", reverse("retention")
+
+
 # page -> (builder, budget)
 PAGES = {
     "dashboard": (dashboard, 19),  # 17 since the overdue exchanges (issue 14)
@@ -159,6 +184,8 @@ PAGES = {
     "guidance library": (guidance_library, 10),
     "guidance framework": (guidance_framework, 10),
     "guidance compare": (guidance_compare, 10),
+    "disclosure log": (disclosure_log, 23),  # its disclosure_log entry and tree nodes,
+    "retention": (retention_page, 17),
 }
 
 
