@@ -34,7 +34,7 @@ from bench.run import RESULTS, _client_for, _env, _timed, prepare  # noqa: E402
 ROWS = ("floor (lead)", "report selectors", "reports page", "chart (outcomes)", "CSV, every figure")
 
 
-def worker(repeats: int) -> dict:
+def worker(repeats: int, last_month: str = "") -> dict:
     import django
 
     django.setup()
@@ -44,14 +44,19 @@ def worker(repeats: int) -> dict:
 
     from decisions.models import AuditEntry, Case, Decision
     from decisions.reports import selectors
-    from decisions.reports.period import Period
+    from decisions.reports.period import Period, add_months
     from decisions.seeding import volume
     from isg.accounts.models import User
 
     lead = User.objects.get(username=volume.username(0, "lead", 1))
     organisation = selectors.report_organisations_for(lead)[0]
     period = Period.default()
+    if last_month:  # twelve months ending there (a database seeded only part of the way)
+        year, month = (int(part) for part in last_month.split("-"))
+        last = datetime.date(year, month, 1)
+        period = Period(add_months(last, -11), last)
     client = _client_for(lead)
+    query = "?" + "&".join(f"{key}={value}" for key, value in period.query().items())
 
     def get(url: str):
         def action():
@@ -67,9 +72,11 @@ def worker(repeats: int) -> dict:
     rows = {
         "floor (lead)": _timed(get(reverse("bench_floor")), repeats),
         "report selectors": _timed(lambda: selectors.report(organisation, period), repeats),
-        "reports page": _timed(get(reverse("reports")), repeats),
-        "chart (outcomes)": _timed(get(reverse("reports_chart", args=["outcomes"])), repeats),
-        "CSV, every figure": _timed(get(reverse("reports_csv")), repeats),
+        "reports page": _timed(get(reverse("reports") + query), repeats),
+        "chart (outcomes)": _timed(
+            get(reverse("reports_chart", args=["outcomes"]) + query), repeats
+        ),
+        "CSV, every figure": _timed(get(reverse("reports_csv") + query), repeats),
     }
     figures = {
         slug: _timed(lambda slug=slug: selectors.figure(organisation, period, slug), repeats)
@@ -79,6 +86,7 @@ def worker(repeats: int) -> dict:
         "rows": rows,
         "figures": figures,
         "queries": queries,
+        "period": period.label(),
         "counts": {
             "cases": Case.objects.count(),
             "decisions": Decision.objects.count(),
@@ -92,9 +100,10 @@ def worker(repeats: int) -> dict:
     }
 
 
-def run_worker(url: str, repeats: int) -> dict:
+def run_worker(url: str, repeats: int, last_month: str) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", "--repeats", str(repeats)],
+        [sys.executable, __file__, "--worker", "--repeats", str(repeats)]
+        + (["--last-month", last_month] if last_month else []),
         cwd=ROOT,
         env=_env(url),
         check=True,
@@ -128,9 +137,9 @@ def table(results: dict[int, dict]) -> str:
         slowest = sorted(figures, key=lambda slug: -figures[slug]["median_ms"])[:3]
         counts = results[n]["counts"]
         lines.append(
-            f"{n:,} cases: {results[n]['queries']} queries for the whole report; "
-            f"{counts['organisation_decisions_in_period']:,} of the organisation's "
-            f"{counts['decisions']:,} decisions in the period; slowest figures: "
+            f"{n:,} cases, {results[n]['period']}: {results[n]['queries']} queries; "
+            f"{counts['organisation_decisions_in_period']:,} of the organisation's decisions "
+            f"in the period ({counts['decisions']:,} in all organisations); slowest figures: "
             + ", ".join(f"{slug} {figures[slug]['median_ms']:.1f} ms" for slug in slowest)
         )
     return "\n".join(lines)
@@ -141,17 +150,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, nargs="+", default=[2000, 100_000])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument(
+        "--last-month",
+        nargs="+",
+        default=[],
+        help="YYYY-MM per size: the report's twelve months end there (default: this month)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.repeats)))
+        print(json.dumps(worker(args.repeats, (args.last_month or [""])[0])))
         return 0
     results = {}
-    for cases in args.cases:
+    ends = args.last_month + [""] * (len(args.cases) - len(args.last_month))
+    for cases, last_month in zip(args.cases, ends, strict=True):
         url = prepare(args.db, cases)
         print(f"[{args.db}] {cases:,} cases: timing ({args.repeats} runs)...", flush=True)
         before = os.getloadavg()
-        results[cases] = {**run_worker(url, args.repeats), "load": [before, os.getloadavg()]}
+        result = run_worker(url, args.repeats, last_month)
+        results[cases] = {**result, "load": [before, os.getloadavg()]}
     when = datetime.datetime.now(datetime.UTC)
     report = table(results)
     print(f"\nISG reports bench, {args.db}, {when:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs\n")
