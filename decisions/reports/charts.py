@@ -12,7 +12,7 @@ from typing import Any
 import pygal
 from pygal.style import Style
 
-from decisions.reports.selectors import Figure
+from decisions.reports.figures import Figure
 
 # GOV.UK colours with enough contrast against white (the design system's palette).
 COLOURS = ("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f", "#912b88")

@@ -6,8 +6,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from decisions.reports.figures import Figure, shown_value
 from decisions.reports.period import Period
-from decisions.reports.selectors import Figure, shown_value
 
 HEADER = ["Organisation", "From", "To", "Figure", "Row", "Series", "Value", "Unit"]
 # Spreadsheets run cells starting with these as formulas (CSV injection): agency names are

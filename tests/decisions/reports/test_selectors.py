@@ -24,6 +24,7 @@ from decisions.models import (
     ShareRequest,
 )
 from decisions.reports import selectors
+from decisions.reports.counts import TOP_AGENCIES
 from decisions.reports.period import Period, add_months, month_start
 from guidance import catalogue
 from isg.accounts.models import Role
@@ -391,7 +392,7 @@ def test_requests_by_agency_the_top_ten_then_the_rest(year):
     figure = selectors.requests_by_agency(org, period)
     kept = [r for r in written.requests if in_period(period, r.received_on)]
     counts = Counter(r.counterpart_agency for r in kept)
-    top = sorted(counts, key=lambda name: (-counts[name], name))[: selectors.TOP_AGENCIES]
+    top = sorted(counts, key=lambda name: (-counts[name], name))[:TOP_AGENCIES]
     assert figure.rows[: len(top)] == top
     incoming = Counter(r.counterpart_agency for r in kept if r.direction == "incoming")
     assert series(figure, "Incoming")[: len(top)] == [float(incoming[a]) for a in top]
