@@ -28,3 +28,8 @@ def parse(text: str) -> list[str]:
     if not wanted:
         raise UnknownScope("give at least one scope")
     return sorted(set(wanted), key=list(SCOPES).index)
+
+
+def read_scoped(scope: str) -> dict[str, list[str]]:
+    """A view's required scopes: `scope` to read, and nothing else allowed."""
+    return {"GET": [scope]}

@@ -11,8 +11,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from oauth2_provider import views as oauth_views
 
-from isg.api import views
 from isg.api.docs import ApiDocs
+from isg.api.views import audit_log, cases, decisions, frameworks, webhooks
 
 
 def open_view(view: Any) -> Callable[..., Any]:
@@ -20,52 +20,54 @@ def open_view(view: Any) -> Callable[..., Any]:
 
 
 v1 = [
-    path("cases/", open_view(views.CaseList), name="api_cases"),
-    path("cases/<uuid:case_id>/", open_view(views.CaseDetail), name="api_case"),
-    path("cases/<uuid:case_id>/people/", open_view(views.CasePeople), name="api_case_people"),
+    path("cases/", open_view(cases.CaseList), name="api_cases"),
+    path("cases/<uuid:case_id>/", open_view(cases.CaseDetail), name="api_case"),
+    path("cases/<uuid:case_id>/people/", open_view(cases.CasePeople), name="api_case_people"),
     path(
-        "cases/<uuid:case_id>/requests/", open_view(views.CaseRequests), name="api_case_requests"
+        "cases/<uuid:case_id>/requests/", open_view(cases.CaseRequests), name="api_case_requests"
     ),
     path(
         "cases/<uuid:case_id>/exchanges/",
-        open_view(views.CaseExchanges),
+        open_view(cases.CaseExchanges),
         name="api_case_exchanges",
     ),
-    path("requests/<uuid:request_id>/", open_view(views.RequestDetail), name="api_request"),
-    path("directory/", open_view(views.Directory), name="api_directory"),
-    path("exchanges/<uuid:exchange_id>/", open_view(views.ExchangeDetail), name="api_exchange"),
-    path("decisions/", open_view(views.DecisionList), name="api_decisions"),
-    path("decisions/<uuid:decision_id>/", open_view(views.DecisionDetail), name="api_decision"),
+    path("requests/<uuid:request_id>/", open_view(cases.RequestDetail), name="api_request"),
+    path("directory/", open_view(cases.Directory), name="api_directory"),
+    path("exchanges/<uuid:exchange_id>/", open_view(cases.ExchangeDetail), name="api_exchange"),
+    path("decisions/", open_view(decisions.DecisionList), name="api_decisions"),
+    path("decisions/<uuid:decision_id>/", open_view(decisions.DecisionDetail), name="api_decision"),
     path(
         "decisions/<uuid:decision_id>/follow-ups/",
-        open_view(views.DecisionFollowUps),
+        open_view(decisions.DecisionFollowUps),
         name="api_decision_follow_ups",
     ),
     path(
-        "decisions/<uuid:decision_id>/pdf/", open_view(views.DecisionPdf), name="api_decision_pdf"
+        "decisions/<uuid:decision_id>/pdf/",
+        open_view(decisions.DecisionPdf),
+        name="api_decision_pdf",
     ),
     path(
         "decisions/<uuid:decision_id>/fhir/",
-        open_view(views.DecisionFhir),
+        open_view(decisions.DecisionFhir),
         name="api_decision_fhir",
     ),
     path(
         "decisions/<uuid:decision_id>/audit-proof/",
-        open_view(views.DecisionAuditProof),
+        open_view(decisions.DecisionAuditProof),
         name="api_decision_audit_proof",
     ),
-    path("follow-ups/", open_view(views.FollowUpList), name="api_follow_ups"),
-    path("frameworks/", open_view(views.FrameworkList), name="api_frameworks"),
-    path("frameworks/<slug:slug>/", open_view(views.FrameworkDetail), name="api_framework"),
+    path("follow-ups/", open_view(decisions.FollowUpList), name="api_follow_ups"),
+    path("frameworks/", open_view(frameworks.FrameworkList), name="api_frameworks"),
+    path("frameworks/<slug:slug>/", open_view(frameworks.FrameworkDetail), name="api_framework"),
     path(
-        "frameworks/<slug:slug>/decide/", open_view(views.Decide), name="api_framework_decide"
+        "frameworks/<slug:slug>/decide/", open_view(frameworks.Decide), name="api_framework_decide"
     ),
-    path("audit/", open_view(views.AuditLog), name="api_audit"),
-    path("webhooks/", open_view(views.WebhookList), name="api_webhooks"),
-    path("webhooks/<uuid:endpoint_id>/", open_view(views.WebhookDetail), name="api_webhook"),
+    path("audit/", open_view(audit_log.AuditLog), name="api_audit"),
+    path("webhooks/", open_view(webhooks.WebhookList), name="api_webhooks"),
+    path("webhooks/<uuid:endpoint_id>/", open_view(webhooks.WebhookDetail), name="api_webhook"),
     path(
         "webhooks/<uuid:endpoint_id>/deliveries/",
-        open_view(views.WebhookDeliveries),
+        open_view(webhooks.WebhookDeliveries),
         name="api_webhook_deliveries",
     ),
 ]
