@@ -3,23 +3,17 @@ show trends on first start: requests, decisions through the wizard's services, a
 rejections and questions, what was shared or not, follow-ups done on time or late,
 reconsiderations, exchanges between the two demo organisations, and complaints.
 
-Each case (and each exchange) is a story: a generator that yields the moment of its next
-step and, resumed, takes that step. `run` takes the earliest step of all the stories each
-time, with the clock set to its moment (`clock.clock_at`), so every row and audit entry has
-the time it would have had and the audit log's times never go backwards. Steps that fall
-after now are not taken: what they would have finished is still open today.
-
-Random, from a fixed seed; the volumes grow over the year, sharing without consent
-becomes more frequent, and decisions and approvals get quicker, so that the charts have
-something to show.
+Each case (and each exchange) is a story (`stories.run` takes their steps in time order);
+steps after now are not taken, so what they would have finished is still open today.
+Random from a fixed seed; volumes grow over the year, sharing without consent becomes more
+frequent, and decisions and approvals get quicker, so that the charts have something to show.
 """
 
 from __future__ import annotations
 
 import datetime
-import heapq
 import random
-from collections.abc import Generator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +24,17 @@ from decisions.exchange import deliveries as exchange_deliveries
 from decisions.exchange import services as exchange_services
 from decisions.lifecycle import services as lifecycle_services
 from decisions.models import Case, Decision, DecisionDraft, DirectoryEntry, ShareRequest
-from decisions.seeding.clock import clock_at
-from decisions.seeding.demo_exchange import NORTHGATE, RIVERSIDE, SHARED_WITH_CONSENT
-from decisions.seeding.volume_data import FACT_SETS, FALLBACK_FACTS, STEP_INPUT
+from decisions.seeding.demo_exchange import NORTHGATE, RIVERSIDE
+from decisions.seeding.demo_history_data import (
+    AGENCIES,
+    CHILDREN,
+    FACTS,
+    METHODS,
+    PURPOSES,
+    SUMMARIES,
+)
+from decisions.seeding.stories import Story, at_work, later, rng_days, run
+from decisions.seeding.volume_data import FALLBACK_FACTS, STEP_INPUT
 from decisions.wizard import services as wizard_services
 from decisions.wizard.state import state_for
 from decisions.wizard.steps import CHECK
@@ -41,64 +43,6 @@ from isg.accounts.models import Organisation, User
 
 SEED = 2026
 DAYS = 365
-# A story yields when its next step happens; the scheduler resumes it at that moment.
-Story = Generator[datetime.datetime, None, None]
-
-# What each organisation decides, as facts for its framework's questions (the outcome each
-# gives: uk-2024 share without consent (approval), share, do not share; sa-isg do not share
-# (approval), share without consent (approval), share with consent).
-FACTS: dict[str, dict[str, dict[str, Any]]] = {
-    "uk-2024": {
-        "share_without_consent": FACT_SETS["uk-2024"][0],
-        "share": FACT_SETS["uk-2024"][1],
-        "do_not_share": FACT_SETS["uk-2024"][2],
-    },
-    "sa-isg": {
-        "do_not_share": FACT_SETS["sa-isg"][0],
-        "share_without_consent": FACT_SETS["sa-isg"][1],
-        "share": SHARED_WITH_CONSENT["facts"],
-    },
-}
-
-AGENCIES = {
-    RIVERSIDE: [
-        ("Riverside Police Public Protection Unit", "Investigating officer, child protection"),
-        ("Riverside GP Practice", "Named GP for safeguarding"),
-        ("Riverside Primary School", "Designated safeguarding lead"),
-        ("Riverside Housing Association", "Tenancy support officer"),
-        ("Riverside Health Visiting Team", "Health visitor"),
-        ("Riverside Youth Justice Service", "Case manager"),
-        ("Riverside Child and Adolescent Mental Health Service", "Clinical lead"),
-    ],
-    NORTHGATE: [
-        ("Northgate Primary School", "School wellbeing lead"),
-        ("SA Police, Northgate station", "Family violence investigator"),
-        ("Northgate Community Health", "Child and family health nurse"),
-        ("Northgate Housing SA office", "Tenancy officer"),
-        ("Northgate Youth Services", "Youth worker"),
-    ],
-}
-CHILDREN = [
-    "Ava", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Hari", "Isla", "Jack", "Keira",
-    "Leo", "Maya", "Noah", "Olivia", "Priya", "Rory", "Sofia", "Theo", "Una", "Victor",
-    "Willow", "Yusuf", "Zara",
-]
-SUMMARIES = [
-    "School concerned about attendance and the child's presentation.",
-    "Police attended a domestic incident; children present.",
-    "Health visitor worried about home conditions for an infant.",
-    "Young carer; family asked for help with housing.",
-    "Older child missing from home twice this term.",
-    "Neighbour reported shouting and a child crying late at night.",
-]
-PURPOSES = [
-    ("Assessing risk after an incident at the home.", "Attendance and any disclosures."),
-    ("Planning support at school.", "Whether the family is engaged with support."),
-    ("Coordinating a health review.", "Observations from recent home visits."),
-    ("Prioritising a housing transfer.", "Confirmation of caring responsibilities."),
-    ("A strategy discussion is planned.", "Current concerns and who is involved."),
-]
-METHODS = ["secure_email", "secure_portal", "phone", "meeting"]
 
 
 @dataclass
@@ -112,18 +56,6 @@ class Cast:
     lead: User
     prefix: str
     cases: list[Case] = field(default_factory=list)
-
-
-def _at_work(rng: random.Random, moment: datetime.datetime) -> datetime.datetime:
-    """The same day at a working hour, or the next weekday's if it falls at a weekend."""
-    local = timezone.localtime(moment)
-    while local.weekday() >= 5:
-        local += datetime.timedelta(days=1)
-    return local.replace(hour=rng.randint(9, 16), minute=rng.randint(0, 59), second=0)
-
-
-def _later(rng: random.Random, moment: datetime.datetime, hours: float) -> datetime.datetime:
-    return moment + datetime.timedelta(hours=hours, minutes=rng.randint(1, 50))
 
 
 class History:
@@ -181,9 +113,7 @@ class History:
 
     # --- A request, from arrival to what happened -----------------------------------------
 
-    def request(
-        self, cast: Cast, case: Case, user: User, when: datetime.datetime
-    ) -> Generator[datetime.datetime, None, None]:
+    def request(self, cast: Cast, case: Case, user: User, when: datetime.datetime) -> Story:
         """Opened now (the caller is at `when`); then decided, approved, recorded, followed up."""
         rng = self.rng
         agency, role = rng.choice(AGENCIES[cast.organisation.name])
@@ -194,9 +124,7 @@ class History:
         share_request = case_services.share_request_open(
             user=user,
             case=case,
-            direction=rng.choices(
-                [ShareRequest.INCOMING, ShareRequest.OUTGOING], [3, 1]
-            )[0],
+            direction=rng.choices([ShareRequest.INCOMING, ShareRequest.OUTGOING], [3, 1])[0],
             counterpart_agency=agency,
             counterpart_contact="Duty desk, 0300 555 0100",
             counterpart_role=role,
@@ -209,7 +137,7 @@ class History:
         # Quicker as the year goes on: a median of about six days at first, two at the end.
         pace = 1.0 - 0.65 * self.progress(when)
         delay_days = rng.choice([0.2, 1, 2, 3, 4, 6, 8, 12]) * pace
-        when = _at_work(rng, when + datetime.timedelta(days=delay_days))
+        when = at_work(rng, when + datetime.timedelta(days=delay_days))
         yield when
         draft = wizard_services.draft_start(user=user, share_request=share_request)
         decision = self.decide(user, draft, self.outcome_for(when))
@@ -217,7 +145,7 @@ class History:
 
     def after_decision(
         self, cast: Cast, decision: Decision, user: User, when: datetime.datetime
-    ) -> Generator[datetime.datetime, None, None]:
+    ) -> Story:
         """Verdict (with a question now and then), reconsideration of a rejection, the share
         record, a follow-up, a complaint."""
         rng = self.rng
@@ -225,7 +153,7 @@ class History:
             # Managers answer within hours late in the year, within days early on.
             pace = 1.0 - 0.7 * self.progress(when)
             if rng.random() < 0.12:
-                when = _later(rng, when, rng.uniform(2, 30) * pace)
+                when = later(rng, when, rng.uniform(2, 30) * pace)
                 yield when
                 lifecycle_services.decision_verdict(
                     decision=decision,
@@ -233,12 +161,12 @@ class History:
                     verdict="more_info",
                     reasons="Has the school been asked what it already knows?",
                 )
-                when = _later(rng, when, rng.uniform(2, 20))
+                when = later(rng, when, rng.uniform(2, 20))
                 yield when
                 lifecycle_services.info_answer(
                     decision=decision, user=user, answer="Yes: the school knows of the concern."
                 )
-            when = _later(rng, when, rng.uniform(1, 72) * pace)
+            when = later(rng, when, rng.uniform(1, 72) * pace)
             yield when
             if rng.random() < 0.14:
                 lifecycle_services.decision_verdict(
@@ -248,19 +176,19 @@ class History:
                     reasons="The risk does not yet justify sharing without consent; ask again.",
                 )
                 if rng.random() < 0.6:
-                    when = _at_work(rng, when + datetime.timedelta(days=rng.randint(1, 6)))
+                    when = at_work(rng, when + datetime.timedelta(days=rng.randint(1, 6)))
                     yield when
                     other = "share" if decision.outcome == "do_not_share" else "do_not_share"
                     yield from self.reconsider(cast, decision, user, when, other)
                     return
-                when = _later(rng, when, rng.uniform(1, 24))
+                when = later(rng, when, rng.uniform(1, 24))
                 yield when
                 self.not_shared(decision, user)
                 return
             lifecycle_services.decision_verdict(
                 decision=decision, approver=cast.manager, verdict="approved"
             )
-        when = _later(rng, when, rng.uniform(0.5, 40))
+        when = later(rng, when, rng.uniform(0.5, 40))
         yield when
         if decision.shares:
             follow_up: dict[str, Any] | None = None
@@ -286,12 +214,12 @@ class History:
         else:
             self.not_shared(decision, user)
             if rng.random() < 0.18:  # new information, and the refusal is looked at again
-                when = _at_work(rng, when + datetime.timedelta(days=rng.randint(10, 45)))
+                when = at_work(rng, when + datetime.timedelta(days=rng.randint(10, 45)))
                 yield when
                 yield from self.reconsider(cast, decision, user, when, "share_without_consent")
                 return
         if rng.random() < 0.06:
-            when = _at_work(rng, when + datetime.timedelta(days=rng.randint(5, 30)))
+            when = at_work(rng, when + datetime.timedelta(days=rng.randint(5, 30)))
             yield when
             exchange_deliveries.complaint_record(
                 user=cast.lead,
@@ -313,28 +241,28 @@ class History:
 
     def reconsider(
         self, cast: Cast, decision: Decision, user: User, when: datetime.datetime, outcome: str
-    ) -> Generator[datetime.datetime, None, None]:
+    ) -> Story:
         draft = lifecycle_services.reconsider_start(user=user, decision=decision)
         newer = self.decide(user, draft, outcome)
         yield from self.after_decision(cast, newer, user, when)
 
     def follow_up_done(
         self, decision: Decision, user: User, when: datetime.datetime, due: datetime.date
-    ) -> Generator[datetime.datetime, None, None]:
+    ) -> Story:
         """Mostly on time; some late; one in ten never (overdue if its date has passed)."""
         if self.rng.random() < 0.1:
             return
         follow_up = decision.follow_ups.get()
         days = self.rng.choice([-5, -3, -1, 0, 0, 2, 6, 12])
         done = timezone.make_aware(datetime.datetime.combine(due, datetime.time(10)))
-        yield max(_at_work(self.rng, done + datetime.timedelta(days=days)), when)
+        yield max(at_work(self.rng, done + datetime.timedelta(days=days)), when)
         lifecycle_services.follow_up_done(user=user, follow_up=follow_up)
 
     # --- The stories ----------------------------------------------------------------------
 
     def case_story(self, cast: Cast, opened: datetime.datetime, requests: int) -> Story:
         rng = self.rng
-        when = _at_work(rng, opened)
+        when = at_work(rng, opened)
         yield when
         team = rng.sample(cast.practitioners, k=min(len(cast.practitioners), rng.choice([1, 2])))
         self.counter += 1
@@ -352,14 +280,14 @@ class History:
             yield from self.request(cast, case, rng.choice(team), when)
             # The next request on this case: weeks later, sooner as the year goes on.
             gap = rng.uniform(10, 60) * (1.0 - 0.5 * self.progress(when))
-            when = _at_work(rng, when + datetime.timedelta(days=gap))
+            when = at_work(rng, when + datetime.timedelta(days=gap))
             yield when
 
     def exchange_story(self, asker: Cast, asked: Cast, when: datetime.datetime) -> Story:
         """One organisation asks the other through ISG; it is taken, decided, answered and
         the delivery acknowledged."""
         rng = self.rng
-        when = _at_work(rng, when)
+        when = at_work(rng, when)
         yield when
         cases = [c for c in asker.cases if not c.is_closed]
         if not cases:
@@ -376,7 +304,7 @@ class History:
             urgency="routine",
             due_on=timezone.localdate() + datetime.timedelta(days=rng.randint(5, 10)),
         )
-        when = _later(rng, when, rng.uniform(2, 60))
+        when = later(rng, when, rng.uniform(2, 60))
         yield when
         taker = rng.choice(asked.practitioners)
         self.counter += 1
@@ -385,17 +313,17 @@ class History:
             exchange_id=exchange.pk,
             new_reference=f"{asked.prefix}-X-{self.counter:04d}",
         )
-        when = _later(rng, when, rng.uniform(4, 72))
+        when = later(rng, when, rng.uniform(4, 72))
         yield when
         outcome = rng.choices(["share", "share_without_consent", "do_not_share"], [6, 2, 2])[0]
         decision = self.decide(taker, draft, outcome)
         if decision.requires_approval:
-            when = _later(rng, when, rng.uniform(2, 48))
+            when = later(rng, when, rng.uniform(2, 48))
             yield when
             lifecycle_services.decision_verdict(
                 decision=decision, approver=asked.manager, verdict="approved"
             )
-        when = _later(rng, when, rng.uniform(1, 24))
+        when = later(rng, when, rng.uniform(1, 24))
         yield when
         if decision.shares:
             lifecycle_services.share_record(
@@ -416,7 +344,7 @@ class History:
             may_ask_again=None if decision.shares else True,
         )
         if answer.delivery is not None:
-            when = _later(rng, when, rng.uniform(1, 48))
+            when = later(rng, when, rng.uniform(1, 48))
             yield when
             exchange_deliveries.delivery_acknowledge(user=asking, delivery=answer.delivery)
 
@@ -434,31 +362,6 @@ class History:
             for _ in range(rng.choice([1, 2, 2, 3])):
                 yield self.exchange_story(northgate, riverside, moment + rng_days(rng))
             yield self.exchange_story(riverside, northgate, moment + rng_days(rng))
-
-
-def rng_days(rng: random.Random) -> datetime.timedelta:
-    return datetime.timedelta(days=rng.uniform(0, 28))
-
-
-def run(stories: Iterable[Story], *, until: datetime.datetime) -> int:
-    """Take every story's steps in the order of their moments, with the clock at each;
-    stop a story at its first step after `until`. Returns the number of steps taken."""
-    queue: list[tuple[datetime.datetime, int, Story]] = []
-    for order, story in enumerate(stories):
-        first = next(story, None)
-        if first is not None:
-            heapq.heappush(queue, (first, order, story))
-    steps = 0
-    while queue:
-        moment, order, story = heapq.heappop(queue)
-        if moment > until:
-            continue
-        with clock_at(moment):
-            following = next(story, None)
-        steps += 1
-        if following is not None:
-            heapq.heappush(queue, (max(following, moment), order, story))
-    return steps
 
 
 def seed_history(users: dict[str, User], *, now: datetime.datetime | None = None) -> int:
