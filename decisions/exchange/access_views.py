@@ -32,7 +32,10 @@ class CaseAccessForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["grantees"] = ModelMultipleChoiceField(
             label="Who may see it",
-            queryset=User.objects.filter(memberships__organisation=case.organisation_id)
+            # People who can sign in: not API clients' service accounts, nor people who left.
+            queryset=User.objects.filter(
+                memberships__organisation=case.organisation_id, is_active=True
+            )
             .distinct()
             .order_by("first_name", "last_name", "username"),
             widget=forms.CheckboxSelectMultiple,

@@ -69,6 +69,17 @@ def test_the_leads_page_restricts_grants_and_removes_with_audit_entries(world, c
     ]
 
 
+def test_the_page_offers_only_people_who_can_sign_in(world, client_for):
+    from tests.factories import make_api_client
+
+    client = make_api_client(world.org, name="Mosaic")
+    service_account = client.client.account
+    page = client_for(world.users["lead"]).get(reverse("case_access", args=[world.case.pk]))
+    choices = page.context["form"].fields["grantees"].queryset
+    assert world.users["practitioner"] in choices
+    assert service_account not in choices
+
+
 def test_only_the_lead_may_restrict(world):
     from django.core.exceptions import PermissionDenied
 
