@@ -46,7 +46,6 @@ import hmac as hmac_lib
 import json
 import logging
 import secrets
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +56,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 from decisions.models import AuditEntry
+from isg.keyfiles import key_file_lines
 
 logger = logging.getLogger(__name__)
 
@@ -84,27 +84,16 @@ def _parse_key(text: str, origin: str) -> AuditKey:
 
 
 def _key_file_keys(path: Path) -> list[AuditKey]:
-    """The embedded default: a key generated into var/audit_key (mode 0600) on first use."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key_text = f"local-{secrets.token_hex(4)}:{secrets.token_urlsafe(48)}"
-        # O_EXCL: two processes starting at once must not write two different keys.
-        try:
-            fd = path.open("x", encoding="ascii")
-        except FileExistsError:
-            pass
-        else:
-            with fd:
-                path.chmod(0o600)
-                fd.write(key_text + "\n")
-            message = (
-                f"AUDIT_KEY is not set: generated an audit log key in {path}. Keep a copy "
-                "somewhere safe and out of the database's backups; without it the log "
-                "cannot be verified. In production set AUDIT_KEY instead (docs/audit.md)."
-            )
-            logger.warning(message)
-            print(f"WARNING: {message}", file=sys.stderr)
-    lines = [line for line in path.read_text(encoding="ascii").splitlines() if line.strip()]
+    """The embedded default: a key generated into var/audit_key on first use."""
+    lines = key_file_lines(
+        path,
+        generate=lambda: f"local-{secrets.token_hex(4)}:{secrets.token_urlsafe(48)}",
+        warning=(
+            f"AUDIT_KEY is not set: generated an audit log key in {path}. Keep a copy "
+            "somewhere safe and out of the database's backups; without it the log "
+            "cannot be verified. In production set AUDIT_KEY instead (docs/audit.md)."
+        ),
+    )
     return [_parse_key(line, str(path)) for line in lines]
 
 

@@ -7,8 +7,6 @@ The note format is `checkpoint` (C2SP signed notes); the tree `tree` and `merkle
 from __future__ import annotations
 
 import logging
-import os
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +30,7 @@ from decisions.audit.record import lock_chain
 from decisions.audit.tree import TreeError, catch_up, fetch_nodes, root_at, stored_size
 from decisions.audit.witnesses import send_to_witnesses, witness_dirs
 from decisions.models import AuditCheckpoint, AuditEntry
+from isg.keyfiles import key_file_lines
 
 logger = logging.getLogger("isg.audit")
 
@@ -57,24 +56,17 @@ def signing_keys() -> list[SignerKey]:
     if configured:
         return [SignerKey.from_string(text) for text in configured]
     path = Path(settings.AUDIT_SIGNING_KEY_FILE)
-    if not path.exists():
-        key = SignerKey.generate(getattr(settings, "AUDIT_LOG_ORIGIN", "") or DEFAULT_ORIGIN)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first: use theirs
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(key.to_string() + "\n")
-            message = (
-                f"AUDIT_SIGNING_KEY is not set: generated the checkpoint signing key {path}. "
-                "Keep a copy away from the database's backups, and publish its public key "
-                "(manage.py audit_public_key)."
-            )
-            logger.warning(message)
-            sys.stderr.write(f"WARNING: {message}\n")
-    return [SignerKey.from_string(line) for line in path.read_text().split() if line]
+    name = getattr(settings, "AUDIT_LOG_ORIGIN", "") or DEFAULT_ORIGIN
+    lines = key_file_lines(
+        path,
+        generate=lambda: SignerKey.generate(name).to_string(),
+        warning=(
+            f"AUDIT_SIGNING_KEY is not set: generated the checkpoint signing key {path}. "
+            "Keep a copy away from the database's backups, and publish its public key "
+            "(manage.py audit_public_key)."
+        ),
+    )
+    return [SignerKey.from_string(line) for line in lines]
 
 
 def signer() -> SignerKey:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-import os
 import secrets
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +24,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+
+from isg.keyfiles import key_file_lines
 
 logger = logging.getLogger(__name__)
 
@@ -69,23 +69,15 @@ def new_kek_text() -> str:
 
 
 def _kek_file(path: Path) -> list[Kek]:
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first: use theirs
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(new_kek_text() + "\n")
-            message = (
-                f"DATA_KEY_ENCRYPTION_KEY is not set: generated one in {path}. Keep a copy "
-                "away from the database's backups; without it no sealed record can be read. "
-                "In production set DATA_KEY_ENCRYPTION_KEY instead (docs/retention.md)."
-            )
-            logger.warning(message)
-            sys.stderr.write(f"WARNING: {message}\n")
-    lines = [line for line in path.read_text(encoding="ascii").splitlines() if line.strip()]
+    lines = key_file_lines(
+        path,
+        generate=new_kek_text,
+        warning=(
+            f"DATA_KEY_ENCRYPTION_KEY is not set: generated one in {path}. Keep a copy "
+            "away from the database's backups; without it no sealed record can be read. "
+            "In production set DATA_KEY_ENCRYPTION_KEY instead (docs/retention.md)."
+        ),
+    )
     return [parse_kek(line, str(path)) for line in lines]
 
 
