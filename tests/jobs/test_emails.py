@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from isg.jobs.emails import MAX_ATTEMPTS, queue_emails
+from isg.jobs.emails import MAX_ATTEMPTS, emails_not_sent, queue_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +31,11 @@ def test_a_message_the_server_keeps_refusing_is_given_up_after_its_attempts(run_
     assert {row.status for row in attempts} == {"FAILED"}
     assert any("could not be sent after 5 attempts" in r.getMessage() for r in caplog.records)
     assert run_tasks(at=later) == 0 and mail.outbox == []
+
+
+def test_inside_emails_not_sent_nothing_is_queued_so_no_worker_sends_it_later(run_tasks):
+    with emails_not_sent():
+        assert queue_emails(["a@example.org"], "S", "B") == 0
+    assert not DBTaskResult.objects.exists()
+    assert queue_emails(["a@example.org"], "S", "B") == 1  # and after it, as before
+    assert run_tasks() == 1 and len(mail.outbox) == 1

@@ -3,10 +3,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.test.utils import override_settings
 
 from decisions.seeding import demo, demo_exchange, demo_history, demo_retention
 from isg.accounts.models import User
+from isg.jobs.emails import emails_not_sent
 
 
 class Command(BaseCommand):
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 demo_history.seed_history(users)
 
         # The past year's events never happened: nobody is emailed about them.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        with emails_not_sent():
             accounts, created = demo.seed(before_cases=before_cases)
         if created:
             demo_exchange.seed_exchange()
