@@ -174,8 +174,10 @@ PAGES = {
     "case list": (case_list, 13),
     "case detail": (case_detail, 22),  # +2 since issue 14: requests sent, information received
     "request detail": (request_detail, 16),
-    # +2 since issue 15: the record_viewed entry also writes its Merkle-tree nodes.
-    "decision record": (decision_record, 25),
+    # +2 since issue 15: the record_viewed entry also writes its Merkle-tree nodes; +1 since
+    # issue 18: the case's data key, to read its sealed text (26 on PostgreSQL, which takes
+    # the chain's advisory lock in a query of its own).
+    "decision record": (decision_record, 26),
     "wizard question": (wizard_question, 13),
     "check your answers": (check_answers, 14),
     "audit list": (audit_list, 13),
