@@ -23,6 +23,7 @@ from decisions.models import (
 from decisions.reports.figures import (
     Figure,
     Series,
+    by_month,
     count_where,
     month_label,
     monthly,
@@ -38,10 +39,12 @@ TOP_AGENCIES = 10
 
 def requests_received(organisation: Organisation, period: Period) -> Figure:
     rows = (
-        ShareRequest.objects.filter(case__organisation=organisation)
-        .filter(within(period, "received_on", moment=False))
-        .annotate(month=month_index("received_on", period, moment=False))
-        .values("month")
+        by_month(
+            ShareRequest.objects.filter(case__organisation=organisation),
+            period,
+            "received_on",
+            moment=False,
+        )
         .annotate(
             incoming=count_where(direction=ShareRequest.INCOMING),
             outgoing=count_where(direction=ShareRequest.OUTGOING),
@@ -66,10 +69,9 @@ def requests_received(organisation: Organisation, period: Period) -> Figure:
 def decisions_by_outcome(organisation: Organisation, period: Period) -> Figure:
     outcomes = Decision.Outcome.choices
     rows = (
-        Decision.objects.filter(organisation=organisation)
-        .filter(within(period, "decided_at", moment=True))
-        .annotate(month=month_index("decided_at", period, moment=True))
-        .values("month")
+        by_month(
+            Decision.objects.filter(organisation=organisation), period, "decided_at", moment=True
+        )
         .annotate(**{code: count_where(outcome=code) for code, _ in outcomes})
         .order_by("month")
     )
@@ -153,10 +155,12 @@ def sharing_without_consent(organisation: Organisation, period: Period) -> Figur
 
 def approvals(organisation: Organisation, period: Period) -> Figure:
     rows = (
-        Approval.objects.filter(decision__organisation=organisation)
-        .filter(within(period, "created_at", moment=True))
-        .annotate(month=month_index("created_at", period, moment=True))
-        .values("month")
+        by_month(
+            Approval.objects.filter(decision__organisation=organisation),
+            period,
+            "created_at",
+            moment=True,
+        )
         .annotate(
             approved=count_where(verdict=Approval.Verdict.APPROVED),
             rejected=count_where(verdict=Approval.Verdict.REJECTED),
@@ -179,14 +183,14 @@ def approvals(organisation: Organisation, period: Period) -> Figure:
     )
 
 
-
-
 def reconsiderations(organisation: Organisation, period: Period) -> Figure:
     rows = (
-        Decision.objects.filter(organisation=organisation, supersedes__isnull=False)
-        .filter(within(period, "decided_at", moment=True))
-        .annotate(month=month_index("decided_at", period, moment=True))
-        .values("month")
+        by_month(
+            Decision.objects.filter(organisation=organisation, supersedes__isnull=False),
+            period,
+            "decided_at",
+            moment=True,
+        )
         .annotate(
             total=Count("pk"),
             of_refusals=count_where(supersedes__outcome=Decision.Outcome.DO_NOT_SHARE),
@@ -290,10 +294,9 @@ def exchanges(organisation: Organisation, period: Period) -> Figure:
 
 def complaints(organisation: Organisation, period: Period) -> Figure:
     rows = (
-        Complaint.objects.filter(organisation=organisation)
-        .filter(within(period, "received_on", moment=False))
-        .annotate(month=month_index("received_on", period, moment=False))
-        .values("month")
+        by_month(
+            Complaint.objects.filter(organisation=organisation), period, "received_on", moment=False
+        )
         .annotate(
             shared=count_where(decision__outcome__in=SHARING_OUTCOMES),
             refused=count_where(decision__outcome=Decision.Outcome.DO_NOT_SHARE),

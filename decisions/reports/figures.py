@@ -22,6 +22,7 @@ from django.db.models.functions import Ceil, RowNumber
 from django.utils import timezone
 
 from decisions.reports.period import Period
+from decisions.reports.sql import month_index
 from isg.accounts.models import Organisation
 
 # The figures that rank values: the median and the 90th percentile, nearest-rank.
@@ -116,6 +117,16 @@ def within(period: Period, field_name: str, *, moment: bool) -> Q:
     if moment:
         return Q(**{f"{field_name}__gte": period.start_at, f"{field_name}__lt": period.end_at})
     return Q(**{f"{field_name}__gte": period.first, f"{field_name}__lt": period.end})
+
+
+def by_month(queryset: QuerySet[Any], period: Period, field_name: str, *, moment: bool) -> Any:
+    """The rows of the period, grouped by month index (`sql.month_index`): annotate the
+    counts on the result, then order it by month."""
+    return (
+        queryset.filter(within(period, field_name, moment=moment))
+        .annotate(month=month_index(field_name, period, moment=moment))
+        .values("month")
+    )
 
 
 def count_where(**conditions: Any) -> Count:

@@ -19,6 +19,7 @@ from decisions.models import (
 )
 from decisions.reports.figures import (
     Figure,
+    by_month,
     count_where,
     dates_around,
     month_label,
@@ -85,10 +86,12 @@ def late_requests(organisation: Organisation, period: Period) -> Figure:
     their date), then the first decisions on them made after their due date."""
     today = timezone.localdate()
     due = (
-        ShareRequest.objects.filter(case__organisation=organisation)
-        .filter(within(period, "due_on", moment=False))
-        .annotate(month=month_index("due_on", period, moment=False))
-        .values("month")
+        by_month(
+            ShareRequest.objects.filter(case__organisation=organisation),
+            period,
+            "due_on",
+            moment=False,
+        )
         .annotate(due=Count("pk"), late=count_where(status__in=UNDECIDED, due_on__lt=today))
         .order_by("month")
     )
@@ -134,8 +137,7 @@ def late_follow_ups(organisation: Organisation, period: Period) -> Figure:
             due=Count("pk"),
             late=Count(
                 "pk",
-                filter=Q(done_on__gt=F("due_on"))
-                | Q(done_at__isnull=True, due_on__lt=today),
+                filter=Q(done_on__gt=F("due_on")) | Q(done_at__isnull=True, due_on__lt=today),
             ),
         )
         .order_by("month")
@@ -149,8 +151,6 @@ def late_follow_ups(organisation: Organisation, period: Period) -> Figure:
         rows=[month_label(m) for m in period.months],
         series=monthly(rows, period.months, [("due", "Due"), ("late", "Late")]),
     )
-
-
 
 
 def overdue_now(organisation: Organisation, today: datetime.date) -> tuple[int, int]:
