@@ -21,36 +21,48 @@ VIEW_DELIVERY = "decisions.view_delivery"
 VIEW_CASE = "decisions.view_case"
 
 
+def _record_access(
+    action: str,
+    *,
+    by: User | None,
+    obj: Delivery | Case,
+    case: Case,
+    users: Iterable[User],
+    **snapshot: str,
+) -> None:
+    """One audit entry for a grant or a removal: who gained or lost `obj`, by username."""
+    record(
+        action=action,
+        actor=by,
+        obj=obj,
+        case=case,
+        snapshot={**snapshot, "users": sorted(user.get_username() for user in users)},
+    )
+
+
 def grant_delivery(
     delivery: Delivery, case: Case, *, by: User | None, users: Iterable[User] | None = None
 ) -> list[str]:
     """Grant the delivery to everyone assigned to the recipient's case (or to `users`, when
     someone is assigned later); audited."""
-    granted = []
-    for user in case.assigned.all() if users is None else users:
+    granted = list(case.assigned.all() if users is None else users)
+    for user in granted:
         assign_perm(VIEW_DELIVERY, user, delivery)
-        granted.append(user.get_username())
     if granted:
-        record(
-            action=AuditEntry.Action.ACCESS_GRANTED,
-            actor=by,
-            obj=delivery,
-            case=case,
-            snapshot={"delivery": delivery.reference, "users": sorted(granted)},
+        _record_access(
+            AuditEntry.Action.ACCESS_GRANTED, by=by, obj=delivery, case=case, users=granted,
+            delivery=delivery.reference,
         )
-    return granted
+    return [user.get_username() for user in granted]
 
 
 def revoke_delivery(delivery: Delivery, case: Case, *, by: User | None, users: list[User]) -> None:
     """Take the delivery back from people no longer assigned to the case; audited."""
     for user in users:
         remove_perm(VIEW_DELIVERY, user, delivery)
-    record(
-        action=AuditEntry.Action.ACCESS_REMOVED,
-        actor=by,
-        obj=delivery,
-        case=case,
-        snapshot={"delivery": delivery.reference, "users": sorted(u.get_username() for u in users)},
+    _record_access(
+        AuditEntry.Action.ACCESS_REMOVED, by=by, obj=delivery, case=case, users=users,
+        delivery=delivery.reference,
     )
 
 
@@ -88,13 +100,7 @@ def case_grant(*, user: User, case: Case, grantee: User) -> None:
     if not grantee.memberships.filter(organisation_id=case.organisation_id).exists():
         raise PermissionDenied("A case is granted only to people of its organisation.")
     assign_perm(VIEW_CASE, grantee, case)
-    record(
-        action=AuditEntry.Action.ACCESS_GRANTED,
-        actor=user,
-        obj=case,
-        case=case,
-        snapshot={"users": [grantee.get_username()]},
-    )
+    _record_access(AuditEntry.Action.ACCESS_GRANTED, by=user, obj=case, case=case, users=[grantee])
 
 
 @transaction.atomic
@@ -102,13 +108,7 @@ def case_revoke(*, user: User, case: Case, grantee: User) -> None:
     if not may_manage_access(user, case):
         raise PermissionDenied("Only the safeguarding lead removes access to a case.")
     remove_perm(VIEW_CASE, grantee, case)
-    record(
-        action=AuditEntry.Action.ACCESS_REMOVED,
-        actor=user,
-        obj=case,
-        case=case,
-        snapshot={"users": [grantee.get_username()]},
-    )
+    _record_access(AuditEntry.Action.ACCESS_REMOVED, by=user, obj=case, case=case, users=[grantee])
 
 
 @transaction.atomic
