@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from decisions.cases.selectors import cases_writable_by
 from decisions.exchange import deliveries as services
 from decisions.exchange import forms as xf
 from decisions.exchange import selectors
@@ -71,11 +70,7 @@ def delivery_file(request: HttpRequest, delivery_id: UUID) -> HttpResponse:
     if not selectors.may_file(user, delivery):
         messages.info(request, "This delivery is not waiting to be filed by you.")
         return back
-    form = xf.FileForm(
-        posted_data(request),
-        cases=cases_writable_by(user).filter(organisation=delivery.to_organisation_id),
-        organisation=delivery.to_organisation,
-    )
+    form = xf.FileForm(posted_data(request), user=user, organisation=delivery.to_organisation)
 
     def file(form: xf.FileForm) -> HttpResponse:
         filing = services.delivery_file(user=user, delivery=delivery, **form.chosen())

@@ -7,8 +7,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from decisions.cases.selectors import cases_writable_by
 from decisions.models import Case, ShareRequest
-from isg.accounts.models import Organisation
+from isg.accounts.models import Organisation, User
 from isg.ui.fields import DateInputField, text_area
 from isg.ui.forms import form_helper
 
@@ -84,14 +85,15 @@ class AskForm(OrganisationChoiceForm):
 
 
 class CaseChoiceForm(forms.Form):
-    """One of the user's own cases, or a new case with a reference."""
+    """One of the user's own cases at `organisation` (the side that received), or a new case
+    with a reference."""
 
     submit_label = "Continue"
 
-    def __init__(self, *args: Any, cases: QuerySet[Case], organisation: Organisation,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        cases = cases_writable_by(user).filter(organisation=organisation)
         self.cases = {str(case.pk): case for case in cases}
         self.fields["case"] = forms.ChoiceField(
             label="Which of your cases is it about?",

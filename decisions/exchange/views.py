@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from decisions.cases.selectors import cases_writable_by, get_case_for
+from decisions.cases.selectors import get_case_for
 from decisions.exchange import forms as xf
 from decisions.exchange import selectors, services
 from decisions.lifecycle.selectors import get_decision_to_write
@@ -103,11 +103,7 @@ def exchange_take(request: HttpRequest, exchange_id: UUID) -> HttpResponse:
     if not selectors.may_take(user, exchange):
         messages.info(request, "This request has already been taken.")
         return back
-    form = xf.TakeForm(
-        posted_data(request),
-        cases=cases_writable_by(user).filter(organisation=exchange.to_organisation_id),
-        organisation=exchange.to_organisation,
-    )
+    form = xf.TakeForm(posted_data(request), user=user, organisation=exchange.to_organisation)
 
     def take(form: xf.TakeForm) -> HttpResponse:
         draft = services.exchange_take(user=user, exchange_id=exchange.pk, **form.chosen())
