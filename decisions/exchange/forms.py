@@ -10,16 +10,10 @@ from django.utils import timezone
 from decisions.cases.selectors import cases_writable_by
 from decisions.models import Case, ShareRequest
 from isg.accounts.models import Organisation, User
-from isg.ui.fields import DateInputField, text_area
+from isg.ui.fields import date_input, text_area
 from isg.ui.forms import form_helper
 
 NEW_CASE = "new"
-
-
-def _date(label: str, required: str, **kwargs: Any) -> DateInputField:
-    field = DateInputField(label=label, help_text="For example, 27 3 2026", **kwargs)
-    field.error_messages = {**field.error_messages, "required": required}
-    return field
 
 
 class OrganisationChoiceForm(forms.Form):
@@ -57,7 +51,7 @@ class AskForm(OrganisationChoiceForm):
         initial="routine",
         error_messages={"required": "Select how urgent it is"},
     )
-    due_on = _date("Answer needed by", "Enter the date an answer is needed by")
+    due_on = date_input("Answer needed by", error="Enter the date an answer is needed by")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -200,7 +194,7 @@ class ComplaintForm(forms.Form):
         max_length=200,
         error_messages={"required": "Enter who complained"},
     )
-    received_on = _date("Received on", "Enter the date the complaint was received")
+    received_on = date_input("Received on", error="Enter the date the complaint was received")
     details = text_area(
         "The complaint",
         rows=5,

@@ -10,14 +10,8 @@ from django.utils import timezone
 from decisions.lifecycle.selectors import follow_up_owners_for
 from decisions.models import Approval, Decision, ShareRecord
 from isg.accounts.models import User
-from isg.ui.fields import DateInputField, text_area
+from isg.ui.fields import date_input, text_area
 from isg.ui.forms import form_helper
-
-
-def _date(label: str, required: str) -> DateInputField:
-    field = DateInputField(label=label, help_text="For example, 27 3 2026")
-    field.error_messages = {**field.error_messages, "required": required}
-    return field
 
 
 class VerdictForm(forms.Form):
@@ -89,7 +83,7 @@ class FollowUpFields(forms.Form):
         empty_label="Choose someone",
         error_messages={"required": "Choose who will do it"},
     )
-    due_on = _date("By when?", "Enter the date it is due")
+    due_on = date_input("By when?", error="Enter the date it is due")
 
     def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,7 +161,7 @@ class SharedForm(OptionalFollowUp):
         max_length=400,
         error_messages={"required": "Say who you shared it with"},
     )
-    shared_on = _date("When did you share it?", "Enter the date you shared it")
+    shared_on = date_input("When did you share it?", error="Enter the date you shared it")
     method = forms.ChoiceField(
         label="How did you share it?",
         choices=ShareRecord.METHODS,

@@ -63,3 +63,10 @@ def text_area(
         required=required,
         error_messages={"required": error} if error else None,
     )
+
+
+def date_input(label: str, *, error: str) -> DateInputField:
+    """A GOV.UK day, month and year, with an example; `error` is the message when it is empty."""
+    field = DateInputField(label=label, help_text="For example, 27 3 2026")
+    field.error_messages = {**field.error_messages, "required": error}
+    return field
