@@ -15,7 +15,7 @@ from decisions.cases.services import case_create
 from decisions.exchange import notify
 from decisions.exchange import selectors as rules
 from decisions.exchange.access import grant_delivery
-from decisions.exchange.log import record_both, record_event
+from decisions.exchange.log import record_event
 from decisions.lifecycle.services import NotNow
 from decisions.models import (
     AuditEntry,
@@ -135,7 +135,7 @@ def _chase_once(today: datetime.date, **target: object) -> bool:
 def overdue_requests(today: datetime.date) -> list[ExchangeRequest]:
     return list(
         ExchangeRequest.objects.filter(rules.overdue_request(today)).select_related(
-            "to_organisation", "from_organisation", "from_case", "taken_by"
+            "to_organisation", "from_organisation", "from_case", "taken_by", "to_request__case"
         )
     )
 
@@ -143,16 +143,14 @@ def overdue_requests(today: datetime.date) -> list[ExchangeRequest]:
 def unacknowledged_deliveries(today: datetime.date) -> list[Delivery]:
     return list(
         Delivery.objects.filter(rules.overdue_delivery(today))
-        .select_related("to_organisation", "from_organisation", "decision__case")
+        .select_related(
+            "to_organisation", "from_organisation", "decision__case", "to_case", "filing__case"
+        )
     )
 
 
 def _chase(
-    today: datetime.date,
-    obj: ExchangeRequest | Delivery,
-    *,
-    sender_case: Case | None,
-    tell: Callable[[], object],
+    today: datetime.date, obj: ExchangeRequest | Delivery, *, tell: Callable[[], object]
 ) -> bool:
     """Chase one overdue request or delivery, once a day: both sides' entries and an email."""
     what = "request" if isinstance(obj, ExchangeRequest) else "delivery"
@@ -160,16 +158,7 @@ def _chase(
         target = {"exchange_request": obj} if what == "request" else {"delivery": obj}
         if not _chase_once(today, **target):
             return False
-        record_both(
-            AuditEntry.Action.CHASED,
-            user=None,
-            obj=obj,
-            sender=obj.from_organisation,
-            recipient=obj.to_organisation,
-            reference=obj.reference,
-            sender_case=sender_case,
-            what=what,
-        )
+        record_event(AuditEntry.Action.CHASED, user=None, obj=obj, what=what)
         transaction.on_commit(tell)
     return True
 
@@ -181,8 +170,8 @@ def chase_overdue(*, today: datetime.date | None = None) -> int:
     chased = 0
     for exchange in overdue_requests(today):
         tell = partial(notify.request_chased, exchange)
-        chased += _chase(today, exchange, sender_case=exchange.from_case, tell=tell)
+        chased += _chase(today, exchange, tell=tell)
     for delivery in unacknowledged_deliveries(today):
         tell = partial(notify.delivery_chased, delivery)
-        chased += _chase(today, delivery, sender_case=delivery.decision.case, tell=tell)
+        chased += _chase(today, delivery, tell=tell)
     return chased

@@ -66,6 +66,18 @@ def test_overdue_requests_and_unacknowledged_deliveries_are_chased_once_a_day(wo
     assert Chase.objects.filter(delivery=delivered).count() == 1
 
 
+def test_a_chase_is_filed_under_each_sides_case_where_it_has_one(world, incoming):
+    factories.take_and_record(incoming, world.users["practitioner"], shared=True)
+    incoming.refresh_from_db()
+    later = datetime.date.today() + datetime.timedelta(days=30)
+    assert deliveries.chase_overdue(today=later) == 1
+    halves = AuditEntry.objects.filter(action=AuditEntry.Action.CHASED)
+    assert {entry.organisation_id: entry.case_id for entry in halves} == {
+        world.other_org.pk: incoming.from_case_id,
+        world.org.pk: incoming.to_request.case_id,
+    }
+
+
 def test_the_reminders_job_chases_exchanges(world, delivered, capsys):
     call_command("send_reminders")
     out = capsys.readouterr().out
