@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 from oauth2_provider import views as oauth_views
 
@@ -19,43 +19,29 @@ def open_view(view: Any) -> Callable[..., Any]:
     return login_not_required(view.as_view())
 
 
-v1 = [
+# A case's and a decision's sub-resources, under their /cases/<id>/ and /decisions/<id>/.
+case: list[URLPattern] = [
+    path("", open_view(cases.CaseDetail), name="api_case"),
+    path("people/", open_view(cases.CasePeople), name="api_case_people"),
+    path("requests/", open_view(cases.CaseRequests), name="api_case_requests"),
+    path("exchanges/", open_view(cases.CaseExchanges), name="api_case_exchanges"),
+]
+decision: list[URLPattern] = [
+    path("", open_view(decisions.DecisionDetail), name="api_decision"),
+    path("follow-ups/", open_view(decisions.DecisionFollowUps), name="api_decision_follow_ups"),
+    path("pdf/", open_view(decisions.DecisionPdf), name="api_decision_pdf"),
+    path("fhir/", open_view(decisions.DecisionFhir), name="api_decision_fhir"),
+    path("audit-proof/", open_view(decisions.DecisionAuditProof), name="api_decision_audit_proof"),
+]
+
+v1: list[URLPattern | URLResolver] = [
     path("cases/", open_view(cases.CaseList), name="api_cases"),
-    path("cases/<uuid:case_id>/", open_view(cases.CaseDetail), name="api_case"),
-    path("cases/<uuid:case_id>/people/", open_view(cases.CasePeople), name="api_case_people"),
-    path(
-        "cases/<uuid:case_id>/requests/", open_view(cases.CaseRequests), name="api_case_requests"
-    ),
-    path(
-        "cases/<uuid:case_id>/exchanges/",
-        open_view(cases.CaseExchanges),
-        name="api_case_exchanges",
-    ),
+    path("cases/<uuid:case_id>/", include(case)),
     path("requests/<uuid:request_id>/", open_view(cases.RequestDetail), name="api_request"),
     path("directory/", open_view(cases.Directory), name="api_directory"),
     path("exchanges/<uuid:exchange_id>/", open_view(cases.ExchangeDetail), name="api_exchange"),
     path("decisions/", open_view(decisions.DecisionList), name="api_decisions"),
-    path("decisions/<uuid:decision_id>/", open_view(decisions.DecisionDetail), name="api_decision"),
-    path(
-        "decisions/<uuid:decision_id>/follow-ups/",
-        open_view(decisions.DecisionFollowUps),
-        name="api_decision_follow_ups",
-    ),
-    path(
-        "decisions/<uuid:decision_id>/pdf/",
-        open_view(decisions.DecisionPdf),
-        name="api_decision_pdf",
-    ),
-    path(
-        "decisions/<uuid:decision_id>/fhir/",
-        open_view(decisions.DecisionFhir),
-        name="api_decision_fhir",
-    ),
-    path(
-        "decisions/<uuid:decision_id>/audit-proof/",
-        open_view(decisions.DecisionAuditProof),
-        name="api_decision_audit_proof",
-    ),
+    path("decisions/<uuid:decision_id>/", include(decision)),
     path("follow-ups/", open_view(decisions.FollowUpList), name="api_follow_ups"),
     path("frameworks/", open_view(frameworks.FrameworkList), name="api_frameworks"),
     path("frameworks/<slug:slug>/", open_view(frameworks.FrameworkDetail), name="api_framework"),

@@ -1,10 +1,11 @@
 """Cases, the people on them, their share requests, and exchanges with other organisations."""
 
+from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,11 +14,20 @@ from decisions.cases import selectors as case_rules
 from decisions.cases import services as case_services
 from decisions.exchange import selectors as exchange_rules
 from decisions.exchange import services as exchange_services
-from decisions.models import Case, ShareRequest
+from decisions.models import Case, ExchangeRequest, ShareRequest
 from isg.accounts.models import Organisation, Role, User
 from isg.api import audit, serializers
 from isg.api.auth import account_of, client_of
+from isg.api.models import ApiClient
+from isg.api.responses import created
 from isg.api.scopes import read_scoped
+
+
+def _read_case(request: Request, case_id: Any, what: str) -> Case:
+    """The case for the client's account (404 otherwise), its reading audited as `what`."""
+    case = case_rules.get_case_for(account_of(request), case_id)
+    audit.read(request, what=what, obj=case, case=case)
+    return case
 
 
 class CaseList(generics.GenericAPIView):
@@ -50,31 +60,34 @@ class CaseList(generics.GenericAPIView):
     @extend_schema(request=serializers.CaseCreateSerializer,
                    responses={201: serializers.CaseSerializer})
     def post(self, request: Request) -> Response:
-        incoming = serializers.CaseCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
-        client = client_of(request)
-        if Case.objects.filter(
-            organisation=client.organisation, reference__iexact=values["reference"]
-        ).exists():
-            raise exceptions.ValidationError({"reference": ["A case with this reference exists."]})
-        names = values.pop("assigned", [])
-        team = list(
-            User.objects.filter(
-                username__in=names,
-                memberships__organisation=client.organisation,
-                memberships__role=Role.PRACTITIONER,
-            ).distinct()
+        return created(request, serializers.CaseCreateSerializer,
+                       partial(_case_create, client_of(request)), out=serializers.CaseSerializer)
+
+
+def _case_create(
+    client: ApiClient, *, reference: str, assigned: list[str] | None = None, **values: Any
+) -> Case:
+    """case_create, once the reference is new in the client's organisation and everyone
+    assigned is one of its practitioners (by username)."""
+    if Case.objects.filter(organisation=client.organisation, reference__iexact=reference).exists():
+        raise exceptions.ValidationError({"reference": ["A case with this reference exists."]})
+    names = assigned or []
+    team = list(
+        User.objects.filter(
+            username__in=names,
+            memberships__organisation=client.organisation,
+            memberships__role=Role.PRACTITIONER,
+        ).distinct()
+    )
+    unknown = sorted(set(names) - {member.get_username() for member in team})
+    if unknown:
+        raise exceptions.ValidationError(
+            {"assigned": [f"Not a practitioner of {client.organisation}: {', '.join(unknown)}"]}
         )
-        unknown = sorted(set(names) - {member.get_username() for member in team})
-        if unknown:
-            raise exceptions.ValidationError(
-                {"assigned": [f"Not a practitioner of {client.organisation}: {', '.join(unknown)}"]}
-            )
-        case = case_services.case_create(
-            user=client.account, organisation=client.organisation, assigned=team, **values
-        )
-        return Response(serializers.CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+    return case_services.case_create(
+        user=client.account, organisation=client.organisation, assigned=team,
+        reference=reference, **values,
+    )
 
 
 class CaseDetail(APIView):
@@ -82,8 +95,7 @@ class CaseDetail(APIView):
 
     @extend_schema(responses=serializers.CaseSerializer)
     def get(self, request: Request, case_id: Any) -> Response:
-        case = case_rules.get_case_for(account_of(request), case_id)
-        audit.read(request, what="case", obj=case, case=case)
+        case = _read_case(request, case_id, "case")
         return Response(serializers.CaseSerializer(case).data)
 
 
@@ -92,8 +104,7 @@ class CasePeople(APIView):
 
     @extend_schema(responses=serializers.PersonSerializer(many=True))
     def get(self, request: Request, case_id: Any) -> Response:
-        case = case_rules.get_case_for(account_of(request), case_id)
-        audit.read(request, what="people", obj=case, case=case)
+        case = _read_case(request, case_id, "people")
         unredacted = case_rules.may_manage_access(account_of(request), case)
         people = serializers.PersonSerializer(
             case.people.all(), many=True, context={"unredacted": unredacted}
@@ -104,13 +115,8 @@ class CasePeople(APIView):
                    responses={201: serializers.PersonSerializer})
     def post(self, request: Request, case_id: Any) -> Response:
         case = case_rules.get_case_for(account_of(request), case_id, write=True)
-        incoming = serializers.PersonSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        person = case_services.person_add(
-            user=account_of(request), case=case, **incoming.validated_data
-        )
-        out = serializers.PersonSerializer(person, context={"unredacted": True})
-        return Response(out.data, status=status.HTTP_201_CREATED)
+        add = partial(case_services.person_add, user=account_of(request), case=case)
+        return created(request, serializers.PersonSerializer, add, context={"unredacted": True})
 
 
 def _with_decisions(requests: list[ShareRequest]) -> dict[str, Any]:
@@ -124,8 +130,7 @@ class CaseRequests(APIView):
 
     @extend_schema(responses=serializers.ShareRequestSerializer(many=True))
     def get(self, request: Request, case_id: Any) -> Response:
-        case = case_rules.get_case_for(account_of(request), case_id)
-        audit.read(request, what="share requests", obj=case, case=case)
+        case = _read_case(request, case_id, "share requests")
         rows = list(case_rules.requests_for(account_of(request)).filter(case=case))
         out = serializers.ShareRequestSerializer(rows, many=True, context=_with_decisions(rows))
         return Response(out.data)
@@ -134,13 +139,9 @@ class CaseRequests(APIView):
                    responses={201: serializers.ShareRequestSerializer})
     def post(self, request: Request, case_id: Any) -> Response:
         case = case_rules.get_case_for(account_of(request), case_id, write=True)
-        incoming = serializers.ShareRequestSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        share_request = case_services.share_request_open(
-            user=account_of(request), case=case, **incoming.validated_data
-        )
-        out = serializers.ShareRequestSerializer(share_request, context=_with_decisions([]))
-        return Response(out.data, status=status.HTTP_201_CREATED)
+        open_one = partial(case_services.share_request_open, user=account_of(request), case=case)
+        return created(request, serializers.ShareRequestSerializer, open_one,
+                       context=_with_decisions([]))
 
 
 class RequestDetail(APIView):
@@ -180,8 +181,7 @@ class CaseExchanges(APIView):
 
     @extend_schema(responses=serializers.ExchangeSerializer(many=True))
     def get(self, request: Request, case_id: Any) -> Response:
-        case = case_rules.get_case_for(account_of(request), case_id)
-        audit.read(request, what="exchange requests", obj=case, case=case)
+        case = _read_case(request, case_id, "exchange requests")
         rows = exchange_rules.sent_for(account_of(request)).filter(from_case=case)
         return Response(serializers.ExchangeSerializer(
             rows.select_related("to_organisation"), many=True).data)
@@ -190,21 +190,22 @@ class CaseExchanges(APIView):
                    responses={201: serializers.ExchangeSerializer})
     def post(self, request: Request, case_id: Any) -> Response:
         case = case_rules.get_case_for(account_of(request), case_id, write=True)
-        incoming = serializers.ExchangeSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
-        to = Organisation.objects.filter(pk=values.pop("to_organisation_id")).first()
-        if to is None or not exchange_rules.askable_organisations(
-            account_of(request), case.organisation_id
-        ).filter(pk=to.pk).exists():
-            raise exceptions.ValidationError(
-                {"to_organisation": ["Ask an organisation in the directory, other than yours."]}
-            )
-        exchange = exchange_services.exchange_ask(
-            user=account_of(request), case=case, to_organisation=to, **values
+        ask = partial(_exchange_ask, account_of(request), case)
+        return created(request, serializers.ExchangeSerializer, ask)
+
+
+def _exchange_ask(
+    account: User, case: Case, *, to_organisation_id: int, **values: Any
+) -> ExchangeRequest:
+    """exchange_ask, once the organisation asked is in the directory and not the case's own."""
+    to = Organisation.objects.filter(pk=to_organisation_id).first()
+    if to is None or not exchange_rules.askable_organisations(
+        account, case.organisation_id
+    ).filter(pk=to.pk).exists():
+        raise exceptions.ValidationError(
+            {"to_organisation": ["Ask an organisation in the directory, other than yours."]}
         )
-        return Response(serializers.ExchangeSerializer(exchange).data,
-                        status=status.HTTP_201_CREATED)
+    return exchange_services.exchange_ask(user=account, case=case, to_organisation=to, **values)
 
 
 class ExchangeDetail(APIView):

@@ -1,5 +1,6 @@
 """The client's own organisation's webhook endpoints and their deliveries."""
 
+from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,6 +14,7 @@ from rest_framework.views import APIView
 from isg.api import serializers
 from isg.api.auth import client_of
 from isg.api.models import WebhookEndpoint
+from isg.api.responses import created
 
 
 def _endpoints(request: Request) -> QuerySet[WebhookEndpoint]:
@@ -32,13 +34,11 @@ class WebhookList(APIView):
     @extend_schema(request=serializers.WebhookEndpointSerializer,
                    responses={201: serializers.NewWebhookEndpointSerializer})
     def post(self, request: Request) -> Response:
-        incoming = serializers.WebhookEndpointSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        endpoint = WebhookEndpoint.objects.create(
-            organisation_id=client_of(request).organisation_id, **incoming.validated_data
+        register = partial(
+            WebhookEndpoint.objects.create, organisation_id=client_of(request).organisation_id
         )
-        return Response(serializers.NewWebhookEndpointSerializer(endpoint).data,
-                        status=status.HTTP_201_CREATED)
+        return created(request, serializers.WebhookEndpointSerializer, register,
+                       out=serializers.NewWebhookEndpointSerializer)
 
 
 class WebhookDetail(APIView):
