@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from decisions.cases import services as case_services
 from decisions.models import ShareRequest
+from decisions.seeding.volume_data import EVERY_CHECK
 from decisions.wizard import services as wizard_services
 from decisions.wizard.state import state_for, step_for_slug
 from guidance import engine
@@ -116,17 +117,7 @@ CASES = {
                                 "recipients": ["Dr Hughes, safeguarding lead GP"],
                                 "method": ["secure_email"],
                             },
-                            "proportionality": {
-                                "checks": [
-                                    "necessary",
-                                    "proportionate",
-                                    "relevant",
-                                    "adequate",
-                                    "accurate",
-                                    "timely",
-                                    "secure",
-                                ]
-                            },
+                            "proportionality": {"checks": EVERY_CHECK},
                             "lawful_basis": {"lawful_basis": ["gdpr-6-1-e"]},
                             "outcome": {
                                 "outcome": ["share"],
