@@ -21,7 +21,6 @@ import argparse
 import datetime
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.run import RESULTS, _client_for, _env, _timed, prepare  # noqa: E402
+from bench.run import RESULTS, _client_for, _timed, prepare, worker_json  # noqa: E402
 
 ROWS = ("floor (lead)", "report selectors", "reports page", "chart (outcomes)", "CSV, every figure")
 
@@ -101,16 +100,11 @@ def worker(repeats: int, last_month: str = "") -> dict:
 
 
 def run_worker(url: str, repeats: int, last_month: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker", "--repeats", str(repeats)]
+    return worker_json(
+        url,
+        [__file__, "--worker", "--repeats", str(repeats)]
         + (["--last-month", last_month] if last_month else []),
-        cwd=ROOT,
-        env=_env(url),
-        check=True,
-        text=True,
-        capture_output=True,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def table(results: dict[int, dict]) -> str:

@@ -329,8 +329,14 @@ def worker(args) -> None:
 
 
 def run_worker(url: str, what: str, repeats: int) -> dict:
+    return worker_json(url, [__file__, "--worker", what, "--repeats", str(repeats)])
+
+
+def worker_json(url: str, arguments: list[str]) -> dict:
+    """Run a bench script as a worker, in a fresh process on the database at `url`: the last
+    line it prints, as JSON."""
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", what, "--repeats", str(repeats)],
+        [sys.executable, *arguments],
         cwd=ROOT,
         env=_env(url),
         check=True,

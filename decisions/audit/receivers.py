@@ -76,25 +76,17 @@ def _organisation_of_username(username: str) -> int | None:
 
 @receiver(account_signals.two_factor_enabled, dispatch_uid="audit_two_factor_enabled")
 def two_factor_enabled(sender: Any, user: Any, **kwargs: Any) -> None:
-    record(
-        action=AuditEntry.Action.TWO_FACTOR_ENABLED,
+    _about_account(
+        AuditEntry.Action.TWO_FACTOR_ENABLED,
+        user,
         actor=user,
-        organisation=primary_organisation_id(user),
-        obj_type="User",
-        obj_id=str(user.pk),
         snapshot={"device": "authenticator app"},
     )
 
 
 @receiver(account_signals.recovery_codes_generated, dispatch_uid="audit_recovery_codes")
 def recovery_codes_generated(sender: Any, user: Any, **kwargs: Any) -> None:
-    record(
-        action=AuditEntry.Action.RECOVERY_CODES_GENERATED,
-        actor=user,
-        organisation=primary_organisation_id(user),
-        obj_type="User",
-        obj_id=str(user.pk),
-    )
+    _about_account(AuditEntry.Action.RECOVERY_CODES_GENERATED, user, actor=user)
 
 
 @receiver(post_delete, sender=TOTPDevice, dispatch_uid="audit_two_factor_reset")
@@ -106,12 +98,22 @@ def two_factor_reset(sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
     if not instance.confirmed:
         return  # an abandoned set-up, not a reset
     user = instance.user
-    record(
-        action=AuditEntry.Action.TWO_FACTOR_RESET,
+    _about_account(
+        AuditEntry.Action.TWO_FACTOR_RESET,
+        user,
         actor=None,
-        actor_label="",
+        snapshot={"user": user.get_username(), "device": "authenticator app"},
+    )
+
+
+def _about_account(action: str, user: Any, *, actor: Any, **fields: Any) -> None:
+    """An entry about a user's account (its two-factor), filed under their first
+    organisation. The user's id is written as such: `user` may be a request's lazy user."""
+    record(
+        action=action,
+        actor=actor,
         organisation=primary_organisation_id(user),
         obj_type="User",
         obj_id=str(user.pk),
-        snapshot={"user": user.get_username(), "device": "authenticator app"},
+        **fields,
     )

@@ -1,12 +1,11 @@
 """The audit log's rows, its Merkle tree and checkpoints, and the record of each verification
 (see decisions/audit/)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from decisions.models.base import ImmutableModel
+from decisions.models.base import ImmutableModel, optional_user
 from decisions.models.cases import Case
 from isg.accounts.models import Organisation
 
@@ -62,13 +61,7 @@ class AuditEntry(ImmutableModel):
 
     sequence = models.PositiveBigIntegerField(unique=True)
     created_at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = optional_user()
     actor_label = models.CharField(max_length=150, blank=True)
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -112,13 +105,7 @@ class AuditVerification(models.Model):
     """
 
     checked_at = models.DateTimeField(default=timezone.now)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    checked_by = optional_user()
     source = models.CharField(max_length=40, default="verify_audit")
     since_sequence = models.PositiveBigIntegerField(default=1)
     up_to_sequence = models.PositiveBigIntegerField(null=True, blank=True)
@@ -182,13 +169,7 @@ class AuditCheckpoint(models.Model):
 class AuditVerifyRun(models.Model):
     """A lead's "verify now", advanced in bounded steps by page requests (audit/live.py)."""
 
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    started_by = optional_user()
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     up_to_sequence = models.PositiveBigIntegerField(default=0)

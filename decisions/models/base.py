@@ -1,8 +1,22 @@
-"""Rows written once and never changed: decisions, verdicts, share records, the audit log."""
+"""Rows written once and never changed: decisions, verdicts, share records, the audit log;
+and the field every model uses for an optional person (`optional_user`)."""
 
 from typing import Any, NoReturn
 
+from django.conf import settings
 from django.db import models
+
+
+def optional_user() -> Any:
+    """A user who may be absent (no one yet, or a system action), kept for the record: never
+    deleted from under the row (PROTECT), with no reverse accessor on User."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
 
 class ImmutableQuerySet(models.QuerySet):

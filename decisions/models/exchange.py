@@ -14,7 +14,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from decisions.models.base import ImmutableModel
+from decisions.models.base import ImmutableModel, optional_user
 from decisions.models.cases import Case, ShareRequest
 from decisions.models.decisions import Decision
 from decisions.models.lifecycle import ShareRecord
@@ -94,9 +94,7 @@ class ExchangeRequest(models.Model):
     )
     asked_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
-    taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    taken_by = optional_user()
     taken_at = models.DateTimeField(null=True, blank=True)
     # The recipient's own request, on the recipient's own case: where it is decided.
     to_request = models.OneToOneField(

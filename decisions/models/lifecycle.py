@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from decisions.models.base import ImmutableModel
+from decisions.models.base import ImmutableModel, optional_user
 from decisions.models.cases import Case
 from decisions.models.decisions import Decision
 from decisions.models.sealed_fields import SealedTextField
@@ -159,13 +159,7 @@ class FollowUp(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    done_by = optional_user()
     # The last day a reminder went out: send_reminders sends at most one a day.
     reminded_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from decisions.models.base import optional_user
 from isg.accounts.models import Organisation
 
 
@@ -57,9 +58,7 @@ class LegalHold(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     placed_at = models.DateTimeField(default=timezone.now)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    lifted_by = optional_user()
     lifted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

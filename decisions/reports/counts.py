@@ -22,11 +22,11 @@ from decisions.models import (
 )
 from decisions.reports.figures import (
     Figure,
+    MonthlyCounts,
     Series,
-    by_month,
     count_where,
-    month_label,
-    monthly,
+    counts_by_month,
+    month_figure,
     within,
 )
 from decisions.reports.period import Period
@@ -37,53 +37,30 @@ from isg.accounts.models import Organisation
 TOP_AGENCIES = 10
 
 
-def requests_received(organisation: Organisation, period: Period) -> Figure:
-    rows = (
-        by_month(
-            ShareRequest.objects.filter(case__organisation=organisation),
-            period,
-            "received_on",
-            moment=False,
-        )
-        .annotate(
-            incoming=count_where(direction=ShareRequest.INCOMING),
-            outgoing=count_where(direction=ShareRequest.OUTGOING),
-        )
-        .order_by("month")
-    )
-    return Figure(
-        slug="requests",
-        title="Requests received or raised",
-        about="Requests by the month they arrived (incoming) or the concern arose (outgoing).",
-        row_heading="Month",
-        rows=[month_label(m) for m in period.months],
-        series=monthly(
-            rows,
-            period.months,
-            [("incoming", "Incoming (asked of us)"), ("outgoing", "Outgoing (we proposed)")],
-        ),
-        chart="stacked",
-    )
+requests_received = MonthlyCounts(
+    slug="requests",
+    title="Requests received or raised",
+    about="Requests by the month they arrived (incoming) or the concern arose (outgoing).",
+    rows=lambda organisation: ShareRequest.objects.filter(case__organisation=organisation),
+    field_name="received_on",
+    moment=False,
+    columns=[
+        ("Incoming (asked of us)", Q(direction=ShareRequest.INCOMING)),
+        ("Outgoing (we proposed)", Q(direction=ShareRequest.OUTGOING)),
+    ],
+    chart="stacked",
+)
 
-
-def decisions_by_outcome(organisation: Organisation, period: Period) -> Figure:
-    outcomes = Decision.Outcome.choices
-    rows = (
-        by_month(
-            Decision.objects.filter(organisation=organisation), period, "decided_at", moment=True
-        )
-        .annotate(**{code: count_where(outcome=code) for code, _ in outcomes})
-        .order_by("month")
-    )
-    return Figure(
-        slug="outcomes",
-        title="Decisions by outcome",
-        about="Every decision record by the month it was made, reconsiderations included.",
-        row_heading="Month",
-        rows=[month_label(m) for m in period.months],
-        series=monthly(rows, period.months, [(code, str(label)) for code, label in outcomes]),
-        chart="stacked",
-    )
+decisions_by_outcome = MonthlyCounts(
+    slug="outcomes",
+    title="Decisions by outcome",
+    about="Every decision record by the month it was made, reconsiderations included.",
+    rows=lambda organisation: Decision.objects.filter(organisation=organisation),
+    field_name="decided_at",
+    moment=True,
+    columns=[(label, Q(outcome=code)) for code, label in Decision.Outcome.choices],
+    chart="stacked",
+)
 
 
 def decisions_by_framework(organisation: Organisation, period: Period) -> Figure:
@@ -99,12 +76,11 @@ def decisions_by_framework(organisation: Organisation, period: Period) -> Figure
     for row in rows:
         counts[row["framework"]][row["month"]] = row["n"]
     titles = {d["slug"]: d.get("short_title") or d["title"] for d in catalogue.latest()}
-    return Figure(
+    return month_figure(
+        period,
         slug="frameworks",
         title="Decisions by framework",
         about="Every decision record by the month it was made and the framework it was made under.",
-        row_heading="Month",
-        rows=[month_label(m) for m in period.months],
         series=[
             Series(
                 titles.get(slug, slug),
@@ -117,104 +93,64 @@ def decisions_by_framework(organisation: Organisation, period: Period) -> Figure
 
 
 def sharing_without_consent(organisation: Organisation, period: Period) -> Figure:
-    decided = (
-        Decision.objects.filter(
-            organisation=organisation, outcome=Decision.Outcome.SHARE_WITHOUT_CONSENT
-        )
-        .filter(within(period, "decided_at", moment=True))
-        .annotate(month=month_index("decided_at", period, moment=True))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
+    without_consent = Decision.Outcome.SHARE_WITHOUT_CONSENT
+    decided = counts_by_month(
+        Decision.objects.filter(organisation=organisation, outcome=without_consent),
+        period,
+        "decided_at",
+        moment=True,
+        columns=[("Decided", None)],
     )
-    rows = (
+    shared = counts_by_month(
         ShareRecord.objects.filter(
-            decision__organisation=organisation,
-            decision__outcome=Decision.Outcome.SHARE_WITHOUT_CONSENT,
-            shared=True,
-        )
-        .filter(within(period, "shared_on", moment=False))
-        .annotate(month=month_index("shared_on", period, moment=False))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
+            decision__organisation=organisation, decision__outcome=without_consent, shared=True
+        ),
+        period,
+        "shared_on",
+        moment=False,
+        columns=[("Shared", None)],
     )
-    return Figure(
+    return month_figure(
+        period,
         slug="without-consent",
         title="Sharing without consent",
         about="Decisions to share without consent by the month they were made, and information "
         "shared under them by the day it was shared.",
-        row_heading="Month",
-        rows=[month_label(m) for m in period.months],
-        series=[
-            *monthly(decided, period.months, [("n", "Decided")]),
-            *monthly(rows, period.months, [("n", "Shared")]),
-        ],
+        series=[*decided, *shared],
     )
 
 
-def approvals(organisation: Organisation, period: Period) -> Figure:
-    rows = (
-        by_month(
-            Approval.objects.filter(decision__organisation=organisation),
-            period,
-            "created_at",
-            moment=True,
-        )
-        .annotate(
-            approved=count_where(verdict=Approval.Verdict.APPROVED),
-            rejected=count_where(verdict=Approval.Verdict.REJECTED),
-            more_info=count_where(verdict=Approval.Verdict.MORE_INFO),
-        )
-        .order_by("month")
-    )
-    return Figure(
-        slug="approvals",
-        title="Managers' verdicts",
-        about="Approvals, rejections and questions by the month the manager gave them.",
-        row_heading="Month",
-        rows=[month_label(m) for m in period.months],
-        series=monthly(
-            rows,
-            period.months,
-            [("approved", "Approved"), ("rejected", "Rejected"), ("more_info", "Questions asked")],
-        ),
-        chart="stacked",
-    )
+approvals = MonthlyCounts(
+    slug="approvals",
+    title="Managers' verdicts",
+    about="Approvals, rejections and questions by the month the manager gave them.",
+    rows=lambda organisation: Approval.objects.filter(decision__organisation=organisation),
+    field_name="created_at",
+    moment=True,
+    columns=[
+        ("Approved", Q(verdict=Approval.Verdict.APPROVED)),
+        ("Rejected", Q(verdict=Approval.Verdict.REJECTED)),
+        ("Questions asked", Q(verdict=Approval.Verdict.MORE_INFO)),
+    ],
+    chart="stacked",
+)
 
-
-def reconsiderations(organisation: Organisation, period: Period) -> Figure:
-    rows = (
-        by_month(
-            Decision.objects.filter(organisation=organisation, supersedes__isnull=False),
-            period,
-            "decided_at",
-            moment=True,
-        )
-        .annotate(
-            total=Count("pk"),
-            of_refusals=count_where(supersedes__outcome=Decision.Outcome.DO_NOT_SHARE),
-            changed=Count("pk", filter=~Q(outcome=F("supersedes__outcome"))),
-        )
-        .order_by("month")
-    )
-    return Figure(
-        slug="reconsiderations",
-        title="Reconsidered decisions",
-        about="New decisions that replace an earlier one, by the month they were made; of them, "
-        "those replacing a decision not to share, and those that changed the outcome.",
-        row_heading="Month",
-        rows=[month_label(m) for m in period.months],
-        series=monthly(
-            rows,
-            period.months,
-            [
-                ("total", "Reconsidered"),
-                ("of_refusals", "Of a decision not to share"),
-                ("changed", "Outcome changed"),
-            ],
-        ),
-    )
+reconsiderations = MonthlyCounts(
+    slug="reconsiderations",
+    title="Reconsidered decisions",
+    about="New decisions that replace an earlier one, by the month they were made; of them, "
+    "those replacing a decision not to share, and those that changed the outcome.",
+    rows=lambda organisation: Decision.objects.filter(
+        organisation=organisation, supersedes__isnull=False
+    ),
+    field_name="decided_at",
+    moment=True,
+    columns=[
+        ("Reconsidered", None),
+        ("Of a decision not to share", Q(supersedes__outcome=Decision.Outcome.DO_NOT_SHARE)),
+        ("Outcome changed", ~Q(outcome=F("supersedes__outcome"))),
+    ],
+)
 
 
 def requests_by_agency(organisation: Organisation, period: Period) -> Figure:
@@ -292,28 +228,17 @@ def exchanges(organisation: Organisation, period: Period) -> Figure:
     )
 
 
-def complaints(organisation: Organisation, period: Period) -> Figure:
-    rows = (
-        by_month(
-            Complaint.objects.filter(organisation=organisation), period, "received_on", moment=False
-        )
-        .annotate(
-            shared=count_where(decision__outcome__in=SHARING_OUTCOMES),
-            refused=count_where(decision__outcome=Decision.Outcome.DO_NOT_SHARE),
-        )
-        .order_by("month")
-    )
-    return Figure(
-        slug="complaints",
-        title="Complaints about sharing decisions",
-        about="Complaints by the month they were received, by what the decision complained "
-        "about was.",
-        row_heading="Month",
-        rows=[month_label(m) for m in period.months],
-        series=monthly(
-            rows,
-            period.months,
-            [("shared", "About a decision to share"), ("refused", "About a decision not to share")],
-        ),
-        chart="stacked",
-    )
+complaints = MonthlyCounts(
+    slug="complaints",
+    title="Complaints about sharing decisions",
+    about="Complaints by the month they were received, by what the decision complained "
+    "about was.",
+    rows=lambda organisation: Complaint.objects.filter(organisation=organisation),
+    field_name="received_on",
+    moment=False,
+    columns=[
+        ("About a decision to share", Q(decision__outcome__in=SHARING_OUTCOMES)),
+        ("About a decision not to share", Q(decision__outcome=Decision.Outcome.DO_NOT_SHARE)),
+    ],
+    chart="stacked",
+)

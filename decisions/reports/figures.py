@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,6 +129,85 @@ def by_month(queryset: QuerySet[Any], period: Period, field_name: str, *, moment
     )
 
 
+# A series of counts: its label, and which rows it counts (None: every row).
+Column = tuple[str, Q | None]
+
+
+def counts_by_month(
+    queryset: QuerySet[Any],
+    period: Period,
+    field_name: str,
+    *,
+    moment: bool,
+    columns: Sequence[Column],
+) -> list[Series]:
+    """A series per column: the rows counted by the month of `field_name` (a time if
+    `moment`, else a date), in one query with a conditional count per column."""
+    # Annotated under names of their own: a label need not be a name, and none may be a field's.
+    named = {f"n{index}": column for index, column in enumerate(columns)}
+    rows = (
+        by_month(queryset, period, field_name, moment=moment)
+        .annotate(**{key: Count("pk", filter=where) for key, (_, where) in named.items()})
+        .order_by("month")
+    )
+    return monthly(rows, period.months, [(key, str(label)) for key, (label, _) in named.items()])
+
+
+def month_figure(
+    period: Period,
+    *,
+    slug: str,
+    title: str,
+    about: str,
+    series: list[Series],
+    chart: str = "bar",
+    unit: str = "",
+) -> Figure:
+    """A figure with a row for each month of the period."""
+    return Figure(
+        slug=slug,
+        title=title,
+        about=about,
+        row_heading="Month",
+        rows=[month_label(m) for m in period.months],
+        series=series,
+        chart=chart,
+        unit=unit,
+    )
+
+
+@dataclass(frozen=True)
+class MonthlyCounts:
+    """A figure of counts by month, declared: which of the organisation's rows, the date or
+    time that puts each in its month, and what each series counts (`counts_by_month`)."""
+
+    slug: str
+    title: str
+    about: str
+    rows: Callable[[Organisation], QuerySet[Any]]
+    field_name: str
+    moment: bool
+    columns: Sequence[Column]
+    chart: str = "bar"
+
+    def __call__(self, organisation: Organisation, period: Period) -> Figure:
+        series = counts_by_month(
+            self.rows(organisation),
+            period,
+            self.field_name,
+            moment=self.moment,
+            columns=self.columns,
+        )
+        return month_figure(
+            period,
+            slug=self.slug,
+            title=self.title,
+            about=self.about,
+            series=series,
+            chart=self.chart,
+        )
+
+
 def count_where(**conditions: Any) -> Count:
     return Count("pk", filter=Q(**conditions))
 
@@ -159,20 +238,25 @@ def percentiles_by_month(
     return found
 
 
-def percentile_series(
-    found: dict[int, dict[float, Any]],
-    months: list[datetime.date],
-    labels: tuple[str, str],
+def percentiles_of_times(
+    queryset: QuerySet[Any], period: Period, field_name: str, *, value: Expression
 ) -> list[Series]:
+    """The median and the 90th percentile of `value` over the rows of each month, by the
+    month of `field_name` (a time); None for a month with no row."""
+    found = percentiles_by_month(
+        queryset.filter(within(period, field_name, moment=True)),
+        month=month_index(field_name, period, moment=True),
+        value=value,
+    )
     return [
         Series(
             label,
             [
                 round(float(found[i][fraction]), 1) if fraction in found.get(i, {}) else None
-                for i in range(len(months))
+                for i in range(len(period.months))
             ],
         )
-        for fraction, label in zip(PERCENTILES, labels, strict=True)
+        for fraction, label in zip(PERCENTILES, ("Median", "90th percentile"), strict=True)
     ]
 
 

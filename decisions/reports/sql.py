@@ -46,26 +46,43 @@ def month_index(field: str, period: Period, *, moment: bool) -> Case:
     return Case(*whens, default=Value(len(months) - 1), output_field=IntegerField())
 
 
-class HoursBetween(Func):
-    """Hours from `earlier` to `later` (two date-times), as a float."""
+class _Between(Func):
+    """`later` less `earlier`, in SQL each database runs itself: julianday() differences on
+    SQLite, plain subtraction on PostgreSQL, each wrapped in its subclass's template."""
 
-    output_field = FloatField()
     arity = 2
+    sqlite_template: str
+    postgresql_template: str
 
     def __init__(self, later: Any, earlier: Any) -> None:
         super().__init__(_expression(later), _expression(earlier))
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(
-            compiler, connection, template="((julianday(%(expressions)s)) * 24.0)",
+            compiler, connection, template=self.sqlite_template,
             arg_joiner=") - julianday(", **extra,
         )
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(
-            compiler, connection, template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)",
-            arg_joiner=" - ", **extra,
+            compiler, connection, template=self.postgresql_template, arg_joiner=" - ", **extra
         )
+
+
+class HoursBetween(_Between):
+    """Hours from `earlier` to `later` (two date-times), as a float."""
+
+    output_field = FloatField()
+    sqlite_template = "((julianday(%(expressions)s)) * 24.0)"
+    postgresql_template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)"
+
+
+class DaysBetween(_Between):
+    """Whole days from `earlier` to `later` (two dates)."""
+
+    output_field = IntegerField()
+    sqlite_template = "CAST(julianday(%(expressions)s) AS INTEGER)"
+    postgresql_template = "(%(expressions)s)"
 
 
 class LocalDate(Func):
@@ -93,25 +110,6 @@ class LocalDate(Func):
         last = f"{changes[-1][1]:+d} minutes"
         modifier = f"CASE {cases} ELSE %s END" if cases else "%s"
         return f"date({sql}, {modifier})", [*params, *case_params, last]
-
-
-class DaysBetween(Func):
-    """Whole days from `earlier` to `later` (two dates)."""
-
-    output_field = IntegerField()
-    arity = 2
-
-    def __init__(self, later: Any, earlier: Any) -> None:
-        super().__init__(_expression(later), _expression(earlier))
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(", **extra,
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
 
 
 def _expression(value: Any) -> Any:

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import (
-    Count,
-    F,
-    Q,
-)
+from django.db.models import F, Q
 from django.utils import timezone
 
 from decisions.models import (
@@ -19,59 +15,51 @@ from decisions.models import (
 )
 from decisions.reports.figures import (
     Figure,
-    by_month,
-    count_where,
+    counts_by_month,
     dates_around,
-    month_label,
-    monthly,
-    percentile_series,
-    percentiles_by_month,
-    within,
+    month_figure,
+    percentiles_of_times,
 )
 from decisions.reports.period import Period
-from decisions.reports.sql import DaysBetween, HoursBetween, LocalDate, month_index
+from decisions.reports.sql import DaysBetween, HoursBetween, LocalDate
 from isg.accounts.models import Organisation
 
 
 def approval_turnaround(organisation: Organisation, period: Period) -> Figure:
-    found = percentiles_by_month(
-        Approval.objects.filter(
-            decision__organisation=organisation, verdict__in=Approval.FINAL
-        ).filter(within(period, "created_at", moment=True)),
-        month=month_index("created_at", period, moment=True),
-        value=HoursBetween("created_at", "decision__decided_at"),
-    )
-    return Figure(
+    return month_figure(
+        period,
         slug="approval-time",
         title="Time to approve or reject",
         about="Hours from a decision's submission to the manager's approval or rejection, by the "
         "month of the verdict: the median and the 90th percentile (nine in ten took no longer).",
-        row_heading="Month",
-        rows=[month_label(m) for m in period.months],
-        series=percentile_series(found, period.months, ("Median", "90th percentile")),
+        series=percentiles_of_times(
+            Approval.objects.filter(
+                decision__organisation=organisation, verdict__in=Approval.FINAL
+            ),
+            period,
+            "created_at",
+            value=HoursBetween("created_at", "decision__decided_at"),
+        ),
         chart="line",
         unit="hours",
     )
 
 
 def time_to_decision(organisation: Organisation, period: Period) -> Figure:
-    found = percentiles_by_month(
-        Decision.objects.filter(organisation=organisation, supersedes__isnull=True).filter(
-            within(period, "decided_at", moment=True)
-        ),
-        month=month_index("decided_at", period, moment=True),
-        value=DaysBetween(
-            LocalDate("decided_at", **dates_around(period)), "share_request__received_on"
-        ),
-    )
-    return Figure(
+    return month_figure(
+        period,
         slug="decision-time",
         title="Time from request to decision",
         about="Days from the day a request arrived to its first decision, by the month of the "
         "decision: the median and the 90th percentile. Reconsiderations are not counted again.",
-        row_heading="Month",
-        rows=[month_label(m) for m in period.months],
-        series=percentile_series(found, period.months, ("Median", "90th percentile")),
+        series=percentiles_of_times(
+            Decision.objects.filter(organisation=organisation, supersedes__isnull=True),
+            period,
+            "decided_at",
+            value=DaysBetween(
+                LocalDate("decided_at", **dates_around(period)), "share_request__received_on"
+            ),
+        ),
         chart="line",
         unit="days",
     )
@@ -85,71 +73,54 @@ def late_requests(organisation: Organisation, period: Period) -> Figure:
     """Two joins, no correlated subquery: the requests due (and those still undecided past
     their date), then the first decisions on them made after their due date."""
     today = timezone.localdate()
-    due = (
-        by_month(
-            ShareRequest.objects.filter(case__organisation=organisation),
-            period,
-            "due_on",
-            moment=False,
-        )
-        .annotate(due=Count("pk"), late=count_where(status__in=UNDECIDED, due_on__lt=today))
-        .order_by("month")
+    due, waiting = counts_by_month(
+        ShareRequest.objects.filter(case__organisation=organisation),
+        period,
+        "due_on",
+        moment=False,
+        columns=[("Due", None), ("Late", Q(status__in=UNDECIDED, due_on__lt=today))],
     )
-    decided_late = (
-        Decision.objects.filter(organisation=organisation, supersedes__isnull=True)
-        .filter(within(period, "share_request__due_on", moment=False))
-        .annotate(
-            day=LocalDate("decided_at", **dates_around(period)),
-            month=month_index("share_request__due_on", period, moment=False),
-        )
-        .values("month")
-        .annotate(late=Count("pk", filter=Q(day__gt=F("share_request__due_on"))))
-        .order_by("month")
+    (decided_late,) = counts_by_month(
+        Decision.objects.filter(organisation=organisation, supersedes__isnull=True).annotate(
+            day=LocalDate("decided_at", **dates_around(period))
+        ),
+        period,
+        "share_request__due_on",
+        moment=False,
+        columns=[("", Q(day__gt=F("share_request__due_on")))],
     )
-    counted = monthly(due, period.months, [("due", "Due"), ("late", "Late")])
-    (decided,) = monthly(decided_late, period.months, [("late", "")])
-    counted[1].values = [
-        (waiting or 0) + (after or 0)
-        for waiting, after in zip(counted[1].values, decided.values, strict=True)
+    waiting.values = [
+        (undecided or 0) + (after or 0)
+        for undecided, after in zip(waiting.values, decided_late.values, strict=True)
     ]
-    return Figure(
+    return month_figure(
+        period,
         slug="late-requests",
         title="Requests decided late",
         about="Requests by the month their answer was due: how many were due, and how many "
         "were first decided after their due date or are still undecided and past it.",
-        row_heading="Month",
-        rows=[month_label(m) for m in period.months],
-        series=counted,
+        series=[due, waiting],
     )
 
 
 def late_follow_ups(organisation: Organisation, period: Period) -> Figure:
     today = timezone.localdate()
-    rows = (
-        FollowUp.objects.filter(case__organisation=organisation)
-        .filter(within(period, "due_on", moment=False))
-        .annotate(
-            done_on=LocalDate("done_at", **dates_around(period)),
-            month=month_index("due_on", period, moment=False),
-        )
-        .values("month")
-        .annotate(
-            due=Count("pk"),
-            late=Count(
-                "pk",
-                filter=Q(done_on__gt=F("due_on")) | Q(done_at__isnull=True, due_on__lt=today),
-            ),
-        )
-        .order_by("month")
-    )
-    return Figure(
+    late = Q(done_on__gt=F("due_on")) | Q(done_at__isnull=True, due_on__lt=today)
+    return month_figure(
+        period,
         slug="late-follow-ups",
         title="Follow-ups done late",
         about="Follow-ups by the month they were due: how many were due, and how many were done "
         "after their due date or are not done and past it.",
-        row_heading="Month",
-        rows=[month_label(m) for m in period.months],
-        series=monthly(rows, period.months, [("due", "Due"), ("late", "Late")]),
+        series=counts_by_month(
+            FollowUp.objects.filter(case__organisation=organisation).annotate(
+                done_on=LocalDate("done_at", **dates_around(period))
+            ),
+            period,
+            "due_on",
+            moment=False,
+            columns=[("Due", None), ("Late", late)],
+        ),
     )
 
 

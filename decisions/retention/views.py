@@ -1,5 +1,6 @@
 """The lead's retention page, legal holds, and a person's disclosure log (page and PDF)."""
 
+from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from decisions.cases.selectors import get_case_for
 from decisions.models import Case, RecordKind
-from decisions.pages import form_page
+from decisions.pages import F, form_page
 from decisions.retention import disclosure, schedules, selectors, services
 from decisions.retention.forms import DisclosureSearchForm, HoldForm, LiftForm, ScheduleForm
 from isg.accounts.models import Organisation, User
@@ -79,46 +80,47 @@ def _held_case(request: HttpRequest, case_id: UUID) -> Case:
 
 @require_http_methods(["GET", "POST"])
 def hold_place(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = _held_case(request, case_id)
-    back = redirect(f"{reverse('retention')}?organisation={case.organisation_id}")
+    def place(case: Case, form: HoldForm) -> str:
+        services.hold_place(user=user_of(request), case=case, reason=form.cleaned_data["reason"])
+        return f"{case.reference} is on legal hold: it will not be erased"
 
-    def place(form: HoldForm) -> HttpResponse:
-        try:
-            services.hold_place(
-                user=user_of(request), case=case, reason=form.cleaned_data["reason"]
-            )
-        except services.AlreadyHeld as held:
-            messages.error(request, str(held))
-            return back
-        messages.success(request, f"{case.reference} is on legal hold: it will not be erased")
-        return back
-
-    return form_page(
-        request,
-        HoldForm(posted_data(request)),
-        place,
-        template="decisions/case_form.html",
-        case=case,
-        title="Place a legal hold on this case",
-    )
+    return _hold_page(request, case_id, HoldForm, place, "Place a legal hold on this case")
 
 
 @require_http_methods(["GET", "POST"])
 def hold_lift(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    def lift(case: Case, form: LiftForm) -> str:
+        services.hold_lift(user=user_of(request), case=case)
+        return f"The legal hold on {case.reference} is lifted"
+
+    return _hold_page(request, case_id, LiftForm, lift, "Lift the legal hold on this case")
+
+
+def _hold_page(
+    request: HttpRequest,
+    case_id: UUID,
+    form_class: type[F],
+    change: Callable[[Case, F], str],
+    title: str,
+) -> HttpResponse:
+    """A legal hold's form: `change` places or lifts it and says what it did; then back to
+    the retention page of the case's organisation."""
     case = _held_case(request, case_id)
 
-    def lift(form: LiftForm) -> HttpResponse:
-        services.hold_lift(user=user_of(request), case=case)
-        messages.success(request, f"The legal hold on {case.reference} is lifted")
+    def done(form: F) -> HttpResponse:
+        try:
+            messages.success(request, change(case, form))
+        except services.AlreadyHeld as held:
+            messages.error(request, str(held))
         return redirect(f"{reverse('retention')}?organisation={case.organisation_id}")
 
     return form_page(
         request,
-        LiftForm(posted_data(request)),
-        lift,
+        form_class(posted_data(request)),
+        done,
         template="decisions/case_form.html",
         case=case,
-        title="Lift the legal hold on this case",
+        title=title,
     )
 
 

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from decisions.cases import services as case_services
 from decisions.models import ShareRequest
+from decisions.seeding.volume_data import EVERY_CHECK, WELLBEING_WITH_CONSENT
 from decisions.wizard import services as wizard_services
 from decisions.wizard.state import state_for, step_for_slug
 from guidance import engine
@@ -92,15 +93,8 @@ CASES = {
                     "decision": {
                         "by": "pat",
                         "facts": {
-                            "immediate_danger": False,
-                            "legitimate_purpose": True,
-                            "recipient_has_role": True,
-                            "risk_of_harm": "wellbeing",
-                            "informing_increases_risk": False,
-                            "consent": "given",
+                            **WELLBEING_WITH_CONSENT,
                             "uk_child_objects": False,
-                            "necessary_and_proportionate": True,
-                            "third_party_at_risk": False,
                             "subject_informed": True,
                             "advice_sought": False,
                         },
@@ -116,17 +110,7 @@ CASES = {
                                 "recipients": ["Dr Hughes, safeguarding lead GP"],
                                 "method": ["secure_email"],
                             },
-                            "proportionality": {
-                                "checks": [
-                                    "necessary",
-                                    "proportionate",
-                                    "relevant",
-                                    "adequate",
-                                    "accurate",
-                                    "timely",
-                                    "secure",
-                                ]
-                            },
+                            "proportionality": {"checks": EVERY_CHECK},
                             "lawful_basis": {"lawful_basis": ["gdpr-6-1-e"]},
                             "outcome": {
                                 "outcome": ["share"],

@@ -12,6 +12,7 @@ from decisions.exchange import deliveries, services
 from decisions.lifecycle.services import share_record
 from decisions.models import Decision, DirectoryEntry
 from decisions.seeding.demo import decide
+from decisions.seeding.volume_data import EVERY_CHECK
 from guidance import catalogue
 from isg.accounts.models import Organisation, User
 
@@ -46,17 +47,7 @@ SHARED_WITH_CONSENT: dict[str, Any] = {
             "recipients": ["Pat Okafor, social worker, Riverside Children's Services"],
             "method": ["secure_portal"],
         },
-        "proportionality": {
-            "checks": [
-                "necessary",
-                "proportionate",
-                "relevant",
-                "adequate",
-                "accurate",
-                "timely",
-                "secure",
-            ]
-        },
+        "proportionality": {"checks": EVERY_CHECK},
         "advice": {
             "advice_from": ["Maria Costa, manager"],
             "advice_given": ["Share the session dates only."],
@@ -70,19 +61,27 @@ SHARED_WITH_CONSENT: dict[str, Any] = {
 }
 
 
+DIRECTORY = {
+    RIVERSIDE: {"kind": "children_social_care", "duty_inbox": "duty@riverside.example"},
+    NORTHGATE: {"kind": "voluntary", "duty_inbox": "duty@northgate.example"},
+}
+
+
+def in_directory() -> tuple[Organisation, Organisation]:
+    """Riverside and Northgate, each with its directory entry (made if missing)."""
+    riverside = Organisation.objects.get(name=RIVERSIDE)
+    northgate = Organisation.objects.get(name=NORTHGATE)
+    for organisation in (riverside, northgate):
+        DirectoryEntry.objects.get_or_create(
+            organisation=organisation, defaults=DIRECTORY[organisation.name]
+        )
+    return riverside, northgate
+
+
 @transaction.atomic
 def seed_exchange() -> None:
     """Both organisations in the directory, then the two exchanges (with new demo data)."""
-    riverside = Organisation.objects.get(name=RIVERSIDE)
-    northgate = Organisation.objects.get(name=NORTHGATE)
-    DirectoryEntry.objects.get_or_create(
-        organisation=riverside,
-        defaults={"kind": "children_social_care", "duty_inbox": "duty@riverside.example"},
-    )
-    DirectoryEntry.objects.get_or_create(
-        organisation=northgate,
-        defaults={"kind": "voluntary", "duty_inbox": "duty@northgate.example"},
-    )
+    riverside, northgate = in_directory()
     today = timezone.localdate()
     pat, quinn = User.objects.get(username="pat"), User.objects.get(username="quinn")
     services.exchange_ask(

@@ -23,8 +23,8 @@ from decisions.cases import services as case_services
 from decisions.exchange import deliveries as exchange_deliveries
 from decisions.exchange import services as exchange_services
 from decisions.lifecycle import services as lifecycle_services
-from decisions.models import Case, Decision, DecisionDraft, DirectoryEntry, ShareRequest
-from decisions.seeding.demo_exchange import NORTHGATE, RIVERSIDE
+from decisions.models import Case, Decision, DecisionDraft, ShareRequest
+from decisions.seeding.demo_exchange import NORTHGATE, RIVERSIDE, in_directory
 from decisions.seeding.demo_history_data import (
     AGENCIES,
     CHILDREN,
@@ -34,7 +34,7 @@ from decisions.seeding.demo_history_data import (
     SUMMARIES,
 )
 from decisions.seeding.stories import Story, at_work, later, rng_days, run
-from decisions.seeding.volume_data import FALLBACK_FACTS, STEP_INPUT
+from decisions.seeding.volume_data import FALLBACK_FACTS, typed_step
 from decisions.wizard import services as wizard_services
 from decisions.wizard.state import state_for
 from decisions.wizard.steps import CHECK
@@ -89,19 +89,10 @@ class History:
                 answered = wizard_services.draft_answer(draft=draft, fact=fact, value=value)
                 state = answered if answered is not None else state_for(draft)
             else:
-                raw = self.typed(step.slug, state.definition, state.result.recommendation)
+                raw = typed_step(step.slug, state.definition, state.result.recommendation)
                 wizard_services.draft_save_step(draft=draft, user=user, step=step, raw=raw)
                 state = state_for(draft)
         raise RuntimeError(f"{draft.framework}: {outcome} never reached check your answers")
-
-    def typed(self, slug: str, definition: dict, recommendation: str) -> dict[str, list[str]]:
-        """What a practitioner types on a record step (the volume data's words)."""
-        data: dict[str, Any] = dict(STEP_INPUT[slug])
-        if slug == "lawful_basis":
-            data["lawful_basis"] = definition["lawful_bases"][0]["code"]
-        if slug == "outcome":
-            data["outcome"] = recommendation
-        return {key: value if isinstance(value, list) else [value] for key, value in data.items()}
 
     def outcome_for(self, moment: datetime.datetime) -> str:
         """More sharing without consent as the year goes on (5% to 30%)."""
@@ -199,13 +190,11 @@ class History:
                     "owner": user,
                     "due_on": due,
                 }
-            lifecycle_services.share_record(
-                decision=decision,
-                user=user,
-                shared=True,
-                what_was_shared="What the decision's items list, and no more.",
-                shared_with=decision.share_request.counterpart_agency,
-                shared_on=timezone.localdate(),
+            self.shared(
+                decision,
+                user,
+                what="What the decision's items list, and no more.",
+                to=decision.share_request.counterpart_agency,
                 method=rng.choice(METHODS),
                 follow_up=follow_up,
             )
@@ -228,6 +217,28 @@ class History:
                 received_on=timezone.localdate(),
                 details="Not told beforehand what would be shared, or with whom.",
             )
+
+    def shared(
+        self,
+        decision: Decision,
+        user: User,
+        *,
+        what: str,
+        to: str,
+        method: str,
+        follow_up: dict[str, Any] | None = None,
+    ) -> None:
+        """The share record of information shared today."""
+        lifecycle_services.share_record(
+            decision=decision,
+            user=user,
+            shared=True,
+            what_was_shared=what,
+            shared_with=to,
+            shared_on=timezone.localdate(),
+            method=method,
+            follow_up=follow_up,
+        )
 
     def not_shared(self, decision: Decision, user: User) -> None:
         lifecycle_services.share_record(
@@ -326,13 +337,11 @@ class History:
         when = later(rng, when, rng.uniform(1, 24))
         yield when
         if decision.shares:
-            lifecycle_services.share_record(
-                decision=decision,
-                user=taker,
-                shared=True,
-                what_was_shared="The information asked for, as the decision's items list it.",
-                shared_with=asker.organisation.name,
-                shared_on=timezone.localdate(),
+            self.shared(
+                decision,
+                taker,
+                what="The information asked for, as the decision's items list it.",
+                to=asker.organisation.name,
                 method="secure_portal",
             )
         else:
@@ -368,16 +377,7 @@ def seed_history(users: dict[str, User], *, now: datetime.datetime | None = None
     """The demo year, up to `now` (default: the real now, less an hour, so that the present
     day's demo cases come after it in the audit log). Returns the steps taken."""
     now = now or timezone.now() - datetime.timedelta(hours=1)
-    riverside = Organisation.objects.get(name=RIVERSIDE)
-    northgate = Organisation.objects.get(name=NORTHGATE)
-    DirectoryEntry.objects.get_or_create(
-        organisation=riverside,
-        defaults={"kind": "children_social_care", "duty_inbox": "duty@riverside.example"},
-    )
-    DirectoryEntry.objects.get_or_create(
-        organisation=northgate,
-        defaults={"kind": "voluntary", "duty_inbox": "duty@northgate.example"},
-    )
+    riverside, northgate = in_directory()
     casts = {
         RIVERSIDE: Cast(
             riverside,

@@ -3,20 +3,24 @@
 from typing import Any
 
 from decisions.seeding.demo_exchange import NORTHGATE, RIVERSIDE, SHARED_WITH_CONSENT
-from decisions.seeding.volume_data import FACT_SETS
+from decisions.seeding.volume_data import (
+    SIGNIFICANT_RISK,
+    WELLBEING_CONSENT_REFUSED,
+    WELLBEING_WITH_CONSENT,
+)
 
 # What each organisation decides, as facts for its framework's questions (the outcome each
 # gives: uk-2024 share without consent (approval), share, do not share; sa-isg do not share
 # (approval), share without consent (approval), share with consent).
 FACTS: dict[str, dict[str, dict[str, Any]]] = {
     "uk-2024": {
-        "share_without_consent": FACT_SETS["uk-2024"][0],
-        "share": FACT_SETS["uk-2024"][1],
-        "do_not_share": FACT_SETS["uk-2024"][2],
+        "share_without_consent": SIGNIFICANT_RISK,
+        "share": WELLBEING_WITH_CONSENT,
+        "do_not_share": WELLBEING_CONSENT_REFUSED,
     },
     "sa-isg": {
-        "do_not_share": FACT_SETS["sa-isg"][0],
-        "share_without_consent": FACT_SETS["sa-isg"][1],
+        "do_not_share": WELLBEING_CONSENT_REFUSED,
+        "share_without_consent": SIGNIFICANT_RISK,
         "share": SHARED_WITH_CONSENT["facts"],
     },
 }

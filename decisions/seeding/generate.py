@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 
 from decisions.audit.chain import audit_keys
@@ -76,6 +77,40 @@ class Event:
     outcome: str = ""
     snapshot: dict | Callable[[], dict] = field(default_factory=dict)
     stamp: Callable[[datetime.datetime], None] | None = None  # sets the object's own time
+
+    @classmethod
+    def on(
+        cls, order: float, action: str, actor: User, case: Case, obj: Model, **fields: Any
+    ) -> Event:
+        """An event about `obj`, on `case` and filed under its organisation (as `record`
+        names an object)."""
+        return cls(
+            order, action, case.organisation_id, actor, case.pk, type(obj).__name__, str(obj.pk),
+            **fields,
+        )
+
+    @classmethod
+    def on_decision(
+        cls,
+        order: float,
+        action: str,
+        actor: User,
+        decision: Decision,
+        snapshot: dict,
+        stamp: Callable[[datetime.datetime], None],
+    ) -> Event:
+        """Something that happened to a decision, naming it in the snapshot (as
+        `record_about_decision` does)."""
+        return cls.on(
+            order,
+            action,
+            actor,
+            decision.case,
+            decision,
+            outcome=decision.outcome,
+            snapshot={"decision": str(decision.pk), **snapshot},
+            stamp=stamp,
+        )
 
 
 class Chain:
@@ -171,14 +206,12 @@ def generate_chunk(
         # Events for one case keep their order (t grows); cases in a chunk interleave.
         t = rng.random()
         events.append(
-            Event(
+            Event.on(
                 t,
                 AuditEntry.Action.CASE_CREATED,
-                org.pk,
                 author,
-                case.pk,
-                "Case",
-                str(case.pk),
+                case,
+                case,
                 snapshot=case_created_snapshot(case, team, child_recorded=True),
                 stamp=_setter(case, "created_at"),
             )
@@ -202,14 +235,12 @@ def generate_chunk(
             people.append(person)
             case_people.append(person)
             events.append(
-                Event(
+                Event.on(
                     t,
                     AuditEntry.Action.PERSON_ADDED,
-                    org.pk,
                     author,
-                    case.pk,
-                    "Person",
-                    str(person.pk),
+                    case,
+                    person,
                     snapshot=person_added_snapshot(person),
                     stamp=_setter(person, "created_at"),
                 )
@@ -245,14 +276,12 @@ def generate_chunk(
                 share_request.due_on = received + datetime.timedelta(days=rng.randint(1, 20))
 
             events.append(
-                Event(
+                Event.on(
                     t,
                     AuditEntry.Action.REQUEST_OPENED,
-                    org.pk,
                     opener,
-                    case.pk,
-                    "ShareRequest",
-                    str(share_request.pk),
+                    case,
+                    share_request,
                     snapshot={},  # filled in once the dates are known, below
                     stamp=stamp_request,
                 )
@@ -293,17 +322,13 @@ def generate_chunk(
             decisions.append(decision)
             decision_of[draft.pk] = decision
             events.append(
-                Event(
+                Event.on_decision(
                     t,
                     AuditEntry.Action.DECISION_SUBMITTED,
-                    org.pk,
                     opener,
-                    case.pk,
-                    "Decision",
-                    str(decision.pk),
-                    outcome=decision.outcome,
-                    snapshot={"decision": str(decision.pk), **submitted_snapshot(decision)},
-                    stamp=_setter(decision, "decided_at"),
+                    decision,
+                    submitted_snapshot(decision),
+                    _setter(decision, "decided_at"),
                 )
             )
             approved = False
@@ -314,17 +339,13 @@ def generate_chunk(
                 approvals.append(approval)
                 approved = True
                 events.append(
-                    Event(
+                    Event.on_decision(
                         t,
                         AuditEntry.Action.APPROVED,
-                        org.pk,
                         manager,
-                        case.pk,
-                        "Decision",
-                        str(decision.pk),
-                        outcome=decision.outcome,
-                        snapshot={"decision": str(decision.pk), **verdict_snapshot(approval)},
-                        stamp=_setter(approval, "created_at"),
+                        decision,
+                        verdict_snapshot(approval),
+                        _setter(approval, "created_at"),
                     )
                 )
             share_request.status = _status(decision, approved, rng)
@@ -332,17 +353,7 @@ def generate_chunk(
             if rng.random() < 0.4:
                 t += rng.random() * 0.02
                 viewer = rng.choice(team + cast.managers)
-                events.append(
-                    Event(
-                        t,
-                        AuditEntry.Action.RECORD_VIEWED,
-                        org.pk,
-                        viewer,
-                        case.pk,
-                        "Decision",
-                        str(decision.pk),
-                    )
-                )
+                events.append(Event.on(t, AuditEntry.Action.RECORD_VIEWED, viewer, case, decision))
 
     events.sort(key=lambda event: event.order)
     audit_rows = list(chain.entries(events, *window))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from decisions.models import DecisionDraft
+from decisions.wizard.forms import CHECKLIST
 from decisions.wizard.services import decision_fields
 from decisions.wizard.state import state_for
 from decisions.wizard.steps import CHECK, DANGER
@@ -25,64 +26,32 @@ RELATIONSHIPS = ["parent", "parent", "sibling", "relative", "partner", "neighbou
 
 # Answers that take a framework to the check-your-answers page: the facts, and the record
 # steps as a practitioner types them (what `wizard.raw_answers` keeps).
+SIGNIFICANT_RISK = {
+    "immediate_danger": False,
+    "legitimate_purpose": True,
+    "recipient_has_role": True,
+    "risk_of_harm": "significant",
+    "informing_increases_risk": True,
+    "consent": "refused",
+    "necessary_and_proportionate": True,
+    "third_party_at_risk": True,
+    "advice_sought": True,
+}
+WELLBEING_WITH_CONSENT = {
+    "immediate_danger": False,
+    "legitimate_purpose": True,
+    "recipient_has_role": True,
+    "risk_of_harm": "wellbeing",
+    "informing_increases_risk": False,
+    "consent": "given",
+    "necessary_and_proportionate": True,
+    "third_party_at_risk": False,
+    "advice_sought": True,
+}
+WELLBEING_CONSENT_REFUSED = {**WELLBEING_WITH_CONSENT, "consent": "refused"}
 FACT_SETS = {
-    "uk-2024": [
-        {
-            "immediate_danger": False,
-            "legitimate_purpose": True,
-            "recipient_has_role": True,
-            "risk_of_harm": "significant",
-            "informing_increases_risk": True,
-            "consent": "refused",
-            "necessary_and_proportionate": True,
-            "third_party_at_risk": True,
-            "advice_sought": True,
-        },
-        {
-            "immediate_danger": False,
-            "legitimate_purpose": True,
-            "recipient_has_role": True,
-            "risk_of_harm": "wellbeing",
-            "informing_increases_risk": False,
-            "consent": "given",
-            "necessary_and_proportionate": True,
-            "third_party_at_risk": False,
-            "advice_sought": True,
-        },
-        {
-            "immediate_danger": False,
-            "legitimate_purpose": True,
-            "recipient_has_role": True,
-            "risk_of_harm": "wellbeing",
-            "informing_increases_risk": False,
-            "consent": "refused",
-            "necessary_and_proportionate": True,
-            "third_party_at_risk": False,
-            "advice_sought": True,
-        },
-    ],
-    "sa-isg": [
-        {
-            "immediate_danger": False,
-            "legitimate_purpose": True,
-            "recipient_has_role": True,
-            "risk_of_harm": "wellbeing",
-            "informing_increases_risk": False,
-            "consent": "refused",
-            "advice_sought": True,
-        },
-        {
-            "immediate_danger": False,
-            "legitimate_purpose": True,
-            "recipient_has_role": True,
-            "risk_of_harm": "significant",
-            "informing_increases_risk": True,
-            "consent": "refused",
-            "necessary_and_proportionate": True,
-            "third_party_at_risk": True,
-            "advice_sought": True,
-        },
-    ],
+    "uk-2024": [SIGNIFICANT_RISK, WELLBEING_WITH_CONSENT, WELLBEING_CONSENT_REFUSED],
+    "sa-isg": [WELLBEING_CONSENT_REFUSED, SIGNIFICANT_RISK],
 }
 
 # Answers to questions a fact set above leaves open.
@@ -100,6 +69,9 @@ FALLBACK_FACTS = {
     "advice_sought": True,
     "informing_increases_risk": False,
 }
+
+# The proportionality checklist with every point ticked.
+EVERY_CHECK = [code for code, _ in CHECKLIST]
 
 STEP_INPUT: dict[str, dict[str, str | list[str]]] = {
     "consent": {
@@ -119,17 +91,7 @@ STEP_INPUT: dict[str, dict[str, str | list[str]]] = {
         "recipients": "Named contact at the requesting agency",
         "method": "secure_email",
     },
-    "proportionality": {
-        "checks": [
-            "necessary",
-            "proportionate",
-            "relevant",
-            "adequate",
-            "accurate",
-            "timely",
-            "secure",
-        ]
-    },
+    "proportionality": {"checks": EVERY_CHECK},
     "lawful_basis": {"lawful_basis": "__first__"},
     "advice": {
         "advice_from": "The designated safeguarding lead",
@@ -164,7 +126,9 @@ class DecisionTemplate:
         return self.fields["facts"]
 
 
-def _raw(step: str, definition: dict, recommendation: str) -> dict[str, list[str]]:
+def typed_step(step: str, definition: dict, recommendation: str) -> dict[str, list[str]]:
+    """What a practitioner types on a record step: STEP_INPUT, with the framework's first
+    lawful basis and the recommended outcome put in."""
     data = dict(STEP_INPUT[step])
     if data.get("lawful_basis") == "__first__":
         data["lawful_basis"] = definition["lawful_bases"][0]["code"]
@@ -194,7 +158,7 @@ def decision_templates(framework: str) -> list[DecisionTemplate]:
                 value = facts.get(fact, FALLBACK_FACTS.get(fact))
                 draft.facts = {**draft.facts, fact: value}
             else:
-                raw = _raw(step.slug, definition, state.result.recommendation)
+                raw = typed_step(step.slug, definition, state.result.recommendation)
                 draft.answers = {**draft.answers, step.slug: raw}
             state = state_for(draft)
         if state.next_step() != CHECK:
