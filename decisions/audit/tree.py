@@ -9,6 +9,7 @@ hashing; this module only stores and fetches).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
@@ -107,6 +108,49 @@ def catch_up(up_to: int | None = None) -> int:
             batch = []
     _store(batch)
     return edge.size
+
+
+class RootWalk:
+    """The root at each of `sizes` (the checkpoints' tree sizes), folded from the entries'
+    hashes in sequence order: `CompactRange.append` without the nodes it would return for
+    storing, so that verify_audit can fold the tree in the same pass as it checks the chain.
+    `last_sequence` is the sequence of the last entry added; `read` adds the stored entries
+    after it (all of them, or those before `before`)."""
+
+    def __init__(self, sizes: Iterable[int]) -> None:
+        self.size = 0
+        self.last_sequence = 0
+        self.roots: dict[int, bytes] = {}
+        self._edge: list[bytes] = []
+        self._pending = sorted(set(sizes), reverse=True)
+        self._check_wanted()
+
+    def add(self, sequence: int, entry_hash: str) -> None:
+        edge, sha256 = self._edge, hashlib.sha256
+        value = sha256(merkle.LEAF_PREFIX + bytes.fromhex(entry_hash)).digest()
+        index = self.size
+        while index & 1:  # one merge per trailing one-bit, as CompactRange.append
+            value = sha256(merkle.NODE_PREFIX + edge.pop() + value).digest()
+            index >>= 1
+        edge.append(value)
+        self.size += 1
+        self.last_sequence = sequence
+        if self._pending and self._pending[-1] == self.size:
+            self._check_wanted()
+
+    def read(self, before: int | None = None) -> None:
+        rows = AuditEntry.objects.filter(sequence__gt=self.last_sequence)
+        if before is not None:
+            rows = rows.filter(sequence__lt=before)
+        for sequence, entry_hash in (
+            rows.order_by("sequence").values_list("sequence", "entry_hash").iterator(STREAM_CHUNK)
+        ):
+            self.add(sequence, entry_hash)
+
+    def _check_wanted(self) -> None:
+        while self._pending and self._pending[-1] <= self.size:
+            if self._pending.pop() == self.size:
+                self.roots[self.size] = merkle.fold(self._edge)
 
 
 def root_at(size: int) -> bytes:
