@@ -58,24 +58,25 @@ _sha256 = hashlib.sha256
 _compare = hmac_lib.compare_digest
 
 
-def _snapshot_coders() -> tuple[Callable[[str], Any], Callable[[Any], str]]:
-    """json.loads and the canonical encoding of a snapshot, without most of their Python
-    layers: `raw_decode` from position 0 (without loads' whitespace regexes: its end must be
-    the text's end, else ValueError, and the reference check), and, where CPython has its C
-    accelerator, the one-shot C encoder `JSONEncoder.encode` itself builds on every call (no
-    circular check: parsed JSON has no cycles)."""
+def _snapshot_coders() -> tuple[Callable[[str], Any], Callable[[Any, int], Sequence[str]]]:
+    """json.loads and the canonical encoding of a snapshot (in pieces, for the caller to
+    join), without most of their Python layers: `raw_decode` from position 0 (without
+    loads' whitespace regexes: its end must be the text's end, else ValueError, and the
+    reference check), and, where CPython has its C accelerator, the one-shot C encoder
+    `JSONEncoder.encode` itself builds on every call (no circular check: parsed JSON has no
+    cycles)."""
     raw_decode = json.decoder.JSONDecoder().raw_decode
     make_encoder = getattr(json.encoder, "c_make_encoder", None)
-    encode: Callable[[Any], str] = _SNAPSHOT_ENCODER.encode
+    c = _SNAPSHOT_ENCODER
     if make_encoder is not None:
-        c = _SNAPSHOT_ENCODER
-        one_shot = make_encoder(
+        encode = make_encoder(
             None, c.default, _encode, None, c.key_separator, c.item_separator,
             c.sort_keys, c.skipkeys, c.allow_nan,
         )  # fmt: skip
+    else:
 
-        def encode(value: Any) -> str:
-            return "".join(one_shot(value, 0))
+        def encode(value: Any, _level: int) -> Sequence[str]:
+            return (c.encode(value),)
 
     def decode(text: str) -> Any:
         value, end = raw_decode(text)  # JSONDecodeError (a ValueError) if not JSON
@@ -168,7 +169,7 @@ def fast_content(raw: Sequence[Any]) -> bytes | None:
                 ',"sequence":',
                 int.__repr__(sequence),
                 ',"snapshot":',
-                _encode_snapshot(_decode_snapshot(raw[10])),
+                *_encode_snapshot(_decode_snapshot(raw[10]), 0),
                 "}",
             )
         ).encode("utf-8")

@@ -126,17 +126,26 @@ class RootWalk:
         self._check_wanted()
 
     def add(self, sequence: int, entry_hash: str) -> None:
-        edge, sha256 = self._edge, hashlib.sha256
-        value = sha256(merkle.LEAF_PREFIX + bytes.fromhex(entry_hash)).digest()
-        index = self.size
-        while index & 1:  # one merge per trailing one-bit, as CompactRange.append
-            value = sha256(merkle.NODE_PREFIX + edge.pop() + value).digest()
-            index >>= 1
-        edge.append(value)
-        self.size += 1
-        self.last_sequence = sequence
-        if self._pending and self._pending[-1] == self.size:
-            self._check_wanted()
+        self.extend(sequence, [entry_hash])
+
+    def extend(self, last_sequence: int, entry_hashes: Sequence[str]) -> None:
+        """Add the hashes of consecutive entries, the last of which is `last_sequence`."""
+        edge, sha256, fromhex = self._edge, hashlib.sha256, bytes.fromhex
+        leaf, node, pending = merkle.LEAF_PREFIX, merkle.NODE_PREFIX, self._pending
+        size = self.size
+        for entry_hash in entry_hashes:
+            value = sha256(leaf + fromhex(entry_hash)).digest()
+            index = size
+            while index & 1:  # one merge per trailing one-bit, as CompactRange.append
+                value = sha256(node + edge.pop() + value).digest()
+                index >>= 1
+            edge.append(value)
+            size += 1
+            if pending and pending[-1] == size:
+                self.size = size
+                self._check_wanted()
+        self.size = size
+        self.last_sequence = last_sequence
 
     def read(self, before: int | None = None) -> None:
         rows = AuditEntry.objects.filter(sequence__gt=self.last_sequence)
@@ -145,7 +154,7 @@ class RootWalk:
         for sequence, entry_hash in (
             rows.order_by("sequence").values_list("sequence", "entry_hash").iterator(STREAM_CHUNK)
         ):
-            self.add(sequence, entry_hash)
+            self.add(sequence, entry_hash)  # one by one: read's rows can have gaps
 
     def _check_wanted(self) -> None:
         while self._pending and self._pending[-1] <= self.size:

@@ -94,7 +94,6 @@ def verify_chain(
 
     expected_sequence = start
     checked = 0
-    add = walk.add if walk is not None else None
     for batch in raw_batches(start, chunk_size):
         for position, raw in enumerate(batch):
             if not (fast and fast_accepts(raw, expected_sequence, expected_prev, macs)):
@@ -102,12 +101,15 @@ def verify_chain(
                 problem = check_row(row, expected_sequence, expected_prev, keys, macs)
                 if problem:
                     failed, reason = problem
+                    if walk is not None:
+                        passed = [entry[13] for entry in batch[:position]]
+                        walk.extend(expected_sequence - 1, passed)
                     done = checked + position
                     return VerificationResult(False, done, start, row[0], failed, reason)
             expected_prev = raw[13]
             expected_sequence = raw[0] + 1
-            if add is not None:
-                add(raw[0], expected_prev)
+        if walk is not None:
+            walk.extend(expected_sequence - 1, [entry[13] for entry in batch])
         checked += len(batch)
         if progress and len(batch) == chunk_size:
             progress(checked, total)
