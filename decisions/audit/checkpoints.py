@@ -30,7 +30,7 @@ from decisions.audit.record import lock_chain
 from decisions.audit.tree import TreeError, catch_up, fetch_nodes, root_at, stored_size
 from decisions.audit.witnesses import send_to_witnesses, witness_dirs
 from decisions.models import AuditCheckpoint, AuditEntry
-from isg.keyfiles import key_file_lines
+from isg.keyfiles import configured_keys
 
 logger = logging.getLogger("isg.audit")
 
@@ -52,13 +52,13 @@ def signing_keys() -> list[SignerKey]:
     default in `AUDIT_SIGNING_KEY_FILE` (var/audit_signing_key), generated on first use with a
     warning, named `AUDIT_LOG_ORIGIN`.
     """
-    configured = getattr(settings, "AUDIT_SIGNING_KEYS", [])
-    if configured:
-        return [SignerKey.from_string(text) for text in configured]
     path = Path(settings.AUDIT_SIGNING_KEY_FILE)
     name = getattr(settings, "AUDIT_LOG_ORIGIN", "") or DEFAULT_ORIGIN
-    lines = key_file_lines(
-        path,
+    return configured_keys(
+        getattr(settings, "AUDIT_SIGNING_KEYS", []),
+        lambda text, _origin: SignerKey.from_string(text),
+        setting="AUDIT_SIGNING_KEY",
+        path=path,
         generate=lambda: SignerKey.generate(name).to_string(),
         warning=(
             f"AUDIT_SIGNING_KEY is not set: generated the checkpoint signing key {path}. "
@@ -66,7 +66,6 @@ def signing_keys() -> list[SignerKey]:
             "(manage.py audit_public_key)."
         ),
     )
-    return [SignerKey.from_string(line) for line in lines]
 
 
 def signer() -> SignerKey:
