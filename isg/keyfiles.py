@@ -5,10 +5,13 @@ key-encryption key, each generated on first use."""
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 logger = logging.getLogger("isg.keys")
+
+Key = TypeVar("Key")
 
 
 def key_file_lines(path: Path, *, generate: Callable[[], str], warning: str) -> list[str]:
@@ -29,3 +32,21 @@ def key_file_lines(path: Path, *, generate: Callable[[], str], warning: str) -> 
             logger.warning(warning)
             sys.stderr.write(f"WARNING: {warning}\n")
     return [line.strip() for line in path.read_text(encoding="ascii").splitlines() if line.strip()]
+
+
+def configured_keys(
+    configured: Sequence[str],
+    parse: Callable[[str, str], Key],
+    *,
+    setting: str,
+    path: Path,
+    generate: Callable[[], str],
+    warning: str,
+) -> list[Key]:
+    """The keys `setting` gives (`configured`), else those of its key file (`key_file_lines`,
+    created holding `generate()` on first use), each read by `parse(text, where it came
+    from)` so that a bad key names its origin."""
+    if configured:
+        return [parse(text, setting) for text in configured]
+    lines = key_file_lines(path, generate=generate, warning=warning)
+    return [parse(line, str(path)) for line in lines]

@@ -2,7 +2,8 @@
 
 - `chain`: the keys, an entry's canonical bytes and its SHA-256 and HMAC;
 - `record`: the one write path (`record`, and `build`/`seal` for bulk generation);
-- `verify`: `verify_chain` and the record of each verification;
+- `verify`: `verify_chain`, `verify_log` (the chain and the checkpoints in one pass) and the
+  record of each verification; `chain_read` its fast read of the rows;
 - `receivers`: sign-ins, sign-outs, failed sign-ins, lockouts and two-factor changes;
 - `review`, `views`, `urls`: the safeguarding lead's review screen and exports;
 - `merkle`, `checkpoint`, `proof`: the RFC 9162 tree, C2SP signed notes and inclusion-proof

@@ -56,7 +56,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 from decisions.models import AuditEntry
-from isg.keyfiles import key_file_lines
+from isg.keyfiles import configured_keys
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +83,16 @@ def _parse_key(text: str, origin: str) -> AuditKey:
     return AuditKey(key_id, secret.encode())
 
 
-def _key_file_keys(path: Path) -> list[AuditKey]:
-    """The embedded default: a key generated into var/audit_key on first use."""
-    lines = key_file_lines(
-        path,
+def audit_keys() -> list[AuditKey]:
+    """The configured keys, the signing key first. Never empty.
+
+    `AUDIT_KEY`, or the embedded default: a key generated into var/audit_key on first use."""
+    path = Path(settings.AUDIT_KEY_FILE)
+    keys = configured_keys(
+        getattr(settings, "AUDIT_KEYS", []),
+        _parse_key,
+        setting="AUDIT_KEY",
+        path=path,
         generate=lambda: f"local-{secrets.token_hex(4)}:{secrets.token_urlsafe(48)}",
         warning=(
             f"AUDIT_KEY is not set: generated an audit log key in {path}. Keep a copy "
@@ -94,16 +100,6 @@ def _key_file_keys(path: Path) -> list[AuditKey]:
             "cannot be verified. In production set AUDIT_KEY instead (docs/audit.md)."
         ),
     )
-    return [_parse_key(line, str(path)) for line in lines]
-
-
-def audit_keys() -> list[AuditKey]:
-    """The configured keys, the signing key first. Never empty."""
-    configured = getattr(settings, "AUDIT_KEYS", [])
-    if configured:
-        keys = [_parse_key(text, "AUDIT_KEY") for text in configured]
-    else:
-        keys = _key_file_keys(Path(settings.AUDIT_KEY_FILE))
     if not keys:
         raise ImproperlyConfigured("No audit key: set AUDIT_KEY (docs/audit.md)")
     ids = [key.key_id for key in keys]
@@ -211,91 +207,6 @@ def entry_canonical_bytes(entry: AuditEntry) -> bytes:
         entry.prev_hash,
         entry.key_id,
     )
-
-
-# The same bytes as `canonical_bytes`, built from the columns as verification reads them.
-# json.dumps builds a dict, sorts its thirteen keys and encodes each value for every entry;
-# here the keys are written in their sorted order once, and each value is encoded with the
-# encoder json.dumps itself uses for it (strings: json's C `encode_basestring`, which is what
-# ensure_ascii=False selects; integers: int.__repr__; the snapshot: json.dumps with the same
-# options). tests/decisions/audit/test_canonical_fast.py holds both to the same bytes over
-# every stored entry. Anything of an unexpected type goes the slow way, through
-# `canonical_bytes` itself.
-_encode_string = json.encoder.encode_basestring
-_SNAPSHOT_ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-)
-
-
-def _json_int_or_null(value: object) -> str | None:
-    if value is None:
-        return "null"
-    if type(value) is int:
-        return int.__repr__(value)
-    return None
-
-
-def canonical_bytes_fast(
-    sequence: int,
-    created_at: datetime.datetime,
-    actor_id: int | None,
-    actor_label: str,
-    organisation_id: int | None,
-    action: str,
-    object_type: str,
-    object_id: str,
-    case: str | None,
-    outcome: str,
-    snapshot: Any,
-    prev_hash: str,
-    key_id: str,
-) -> bytes:
-    """`canonical_bytes`, byte for byte, for `case` given as the hyphenated string (or None)."""
-    actor = _json_int_or_null(actor_id)
-    organisation = _json_int_or_null(organisation_id)
-    strings = (actor_label, action, object_type, object_id, outcome, prev_hash, key_id)
-    if (
-        actor is None
-        or organisation is None
-        or type(sequence) is not int
-        or not (case is None or type(case) is str)
-        or any(type(text) is not str for text in strings)
-    ):
-        return canonical_bytes(
-            sequence, created_at, actor_id, actor_label, organisation_id, action,
-            object_type, object_id, case, outcome, snapshot, prev_hash, key_id,
-        )  # fmt: skip
-    return "".join(
-        (
-            '{"action":',
-            _encode_string(action),
-            ',"actor":',
-            actor,
-            ',"actor_label":',
-            _encode_string(actor_label),
-            ',"case":',
-            "null" if case is None else _encode_string(case),
-            ',"created_at":',
-            _encode_string(_utc_iso(created_at)),
-            ',"key_id":',
-            _encode_string(key_id),
-            ',"object_id":',
-            _encode_string(object_id),
-            ',"object_type":',
-            _encode_string(object_type),
-            ',"organisation":',
-            organisation,
-            ',"outcome":',
-            _encode_string(outcome),
-            ',"prev_hash":',
-            _encode_string(prev_hash),
-            ',"sequence":',
-            int.__repr__(sequence),
-            ',"snapshot":',
-            _SNAPSHOT_ENCODER.encode(snapshot),
-            "}",
-        )
-    ).encode("utf-8")
 
 
 def sha256_hex(content: bytes) -> str:

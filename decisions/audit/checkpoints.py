@@ -7,7 +7,7 @@ The note format is `checkpoint` (C2SP signed notes); the tree `tree` and `merkle
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from decisions.audit.record import lock_chain
 from decisions.audit.tree import TreeError, catch_up, fetch_nodes, root_at, stored_size
 from decisions.audit.witnesses import send_to_witnesses, witness_dirs
 from decisions.models import AuditCheckpoint, AuditEntry
-from isg.keyfiles import key_file_lines
+from isg.keyfiles import configured_keys
 
 logger = logging.getLogger("isg.audit")
 
@@ -52,13 +52,13 @@ def signing_keys() -> list[SignerKey]:
     default in `AUDIT_SIGNING_KEY_FILE` (var/audit_signing_key), generated on first use with a
     warning, named `AUDIT_LOG_ORIGIN`.
     """
-    configured = getattr(settings, "AUDIT_SIGNING_KEYS", [])
-    if configured:
-        return [SignerKey.from_string(text) for text in configured]
     path = Path(settings.AUDIT_SIGNING_KEY_FILE)
     name = getattr(settings, "AUDIT_LOG_ORIGIN", "") or DEFAULT_ORIGIN
-    lines = key_file_lines(
-        path,
+    return configured_keys(
+        getattr(settings, "AUDIT_SIGNING_KEYS", []),
+        lambda text, _origin: SignerKey.from_string(text),
+        setting="AUDIT_SIGNING_KEY",
+        path=path,
         generate=lambda: SignerKey.generate(name).to_string(),
         warning=(
             f"AUDIT_SIGNING_KEY is not set: generated the checkpoint signing key {path}. "
@@ -66,7 +66,6 @@ def signing_keys() -> list[SignerKey]:
             "(manage.py audit_public_key)."
         ),
     )
-    return [SignerKey.from_string(line) for line in lines]
 
 
 def signer() -> SignerKey:
@@ -264,14 +263,22 @@ def collect_checkpoints(
     return found, problems
 
 
-def check_checkpoints(
-    dirs: Sequence[str | Path] = (),
-    progress: Callable[[int, int], None] | None = None,
-) -> CheckpointCheck:
-    """Recompute the tree from the entries and hold it against every checkpoint found."""
+@dataclass
+class CheckpointPlan:
+    """The checkpoints found, by tree size, and the problems seen before reading any entry."""
+
+    by_size: dict[int, list[Witnessed]]
+    problems: list[str]
+
+    @property
+    def sizes(self) -> list[int]:
+        return sorted(self.by_size)
+
+
+def plan_check(dirs: Sequence[str | Path] = ()) -> CheckpointPlan:
+    """Every checkpoint found (`collect_checkpoints`) by size; checkpoints of one size that
+    disagree on the root are a fork."""
     found, problems = collect_checkpoints(dirs)
-    if not found:
-        return CheckpointCheck(not problems, 0, 0, problems)  # nothing to walk the log for
     by_size: dict[int, list[Witnessed]] = {}
     for item in found:
         by_size.setdefault(item.size, []).append(item)
@@ -282,30 +289,27 @@ def check_checkpoints(
                 f"checkpoints for size {size} disagree on the root ({sources}): "
                 "the log was forked"
             )
+    return CheckpointPlan(by_size, problems)
 
-    sizes = sorted(by_size)
-    pending = iter(sizes)
-    next_size = next(pending, None)
-    edge = CompactRange()
-    roots: dict[int, bytes] = {}
-    if next_size == 0:
-        roots[0] = edge.root()
-        next_size = next(pending, None)
-    rows = (
-        AuditEntry.objects.order_by("sequence")
-        .values_list("entry_hash", flat=True)
-        .iterator(STREAM_CHUNK)
-    )
-    total = _last_sequence()
-    for entry_hash in rows:
-        edge.append(tree.leaf_of(entry_hash))
-        if edge.size == next_size:
-            roots[edge.size] = edge.root()
-            next_size = next(pending, None)
-        if progress and edge.size % STREAM_CHUNK == 0:
-            progress(edge.size, total)
-    entries = edge.size
 
+def check_checkpoints(dirs: Sequence[str | Path] = ()) -> CheckpointCheck:
+    """Recompute the tree from every entry and hold it against every checkpoint found.
+    (verify_audit does the same, folding the tree in its one pass over the chain.)"""
+    plan = plan_check(dirs)
+    walk = None
+    if plan.by_size:
+        walk = tree.RootWalk(plan.sizes)
+        walk.read()
+    return judge(plan, walk)
+
+
+def judge(plan: CheckpointPlan, walk: tree.RootWalk | None) -> CheckpointCheck:
+    """Hold the roots `walk` folded from every entry against the checkpoints of `plan`."""
+    problems, by_size, sizes = list(plan.problems), plan.by_size, plan.sizes
+    checked = sum(len(items) for items in by_size.values())
+    if walk is None:
+        return CheckpointCheck(not problems, checked, 0, problems)  # nothing to walk for
+    entries, roots = walk.size, walk.roots
     matched_below = 0
     for size in sizes:
         for item in by_size[size]:
@@ -338,4 +342,4 @@ def check_checkpoints(
                     f"the stored tree gives no valid consistency proof from checkpoint {old} "
                     f"to {new} ({error}): its nodes do not match the entries"
                 )
-    return CheckpointCheck(not problems, len(found), entries, problems)
+    return CheckpointCheck(not problems, checked, entries, problems)

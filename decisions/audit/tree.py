@@ -9,6 +9,7 @@ hashing; this module only stores and fetches).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
@@ -107,6 +108,58 @@ def catch_up(up_to: int | None = None) -> int:
             batch = []
     _store(batch)
     return edge.size
+
+
+class RootWalk:
+    """The root at each of `sizes` (the checkpoints' tree sizes), folded from the entries'
+    hashes in sequence order: `CompactRange.append` without the nodes it would return for
+    storing, so that verify_audit can fold the tree in the same pass as it checks the chain.
+    `last_sequence` is the sequence of the last entry added; `read` adds the stored entries
+    after it (all of them, or those before `before`)."""
+
+    def __init__(self, sizes: Iterable[int]) -> None:
+        self.size = 0
+        self.last_sequence = 0
+        self.roots: dict[int, bytes] = {}
+        self._edge: list[bytes] = []
+        self._pending = sorted(set(sizes), reverse=True)
+        self._check_wanted()
+
+    def add(self, sequence: int, entry_hash: str) -> None:
+        self.extend(sequence, [entry_hash])
+
+    def extend(self, last_sequence: int, entry_hashes: Sequence[str]) -> None:
+        """Add the hashes of consecutive entries, the last of which is `last_sequence`."""
+        edge, sha256, fromhex = self._edge, hashlib.sha256, bytes.fromhex
+        leaf, node, pending = merkle.LEAF_PREFIX, merkle.NODE_PREFIX, self._pending
+        size = self.size
+        for entry_hash in entry_hashes:
+            value = sha256(leaf + fromhex(entry_hash)).digest()
+            index = size
+            while index & 1:  # one merge per trailing one-bit, as CompactRange.append
+                value = sha256(node + edge.pop() + value).digest()
+                index >>= 1
+            edge.append(value)
+            size += 1
+            if pending and pending[-1] == size:
+                self.size = size
+                self._check_wanted()
+        self.size = size
+        self.last_sequence = last_sequence
+
+    def read(self, before: int | None = None) -> None:
+        rows = AuditEntry.objects.filter(sequence__gt=self.last_sequence)
+        if before is not None:
+            rows = rows.filter(sequence__lt=before)
+        for sequence, entry_hash in (
+            rows.order_by("sequence").values_list("sequence", "entry_hash").iterator(STREAM_CHUNK)
+        ):
+            self.add(sequence, entry_hash)  # one by one: read's rows can have gaps
+
+    def _check_wanted(self) -> None:
+        while self._pending and self._pending[-1] <= self.size:
+            if self._pending.pop() == self.size:
+                self.roots[self.size] = merkle.fold(self._edge)
 
 
 def root_at(size: int) -> bytes:

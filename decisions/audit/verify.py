@@ -2,50 +2,30 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import hmac as hmac_lib
-import json
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections, router
 
-from decisions.audit import checkpoints
-from decisions.audit.chain import (
-    GENESIS_HASH,
-    AuditKey,
-    audit_keys,
-    canonical_bytes,
-    canonical_bytes_fast,
+from decisions.audit import checkpoints, tree
+from decisions.audit.chain import GENESIS_HASH, AuditKey, audit_keys, canonical_bytes
+from decisions.audit.chain_read import (
+    CHAIN_FIELDS,
+    CHUNK_SIZE,
+    fast_accepts,
+    orm_row,
+    raw_batches,
 )
 from decisions.models import AuditEntry, AuditVerification
 from isg.accounts.models import User
 
-VERIFY_CHUNK_SIZE = 5000
+VERIFY_CHUNK_SIZE = CHUNK_SIZE
 
-# The columns verify_chain reads, in the order `canonical_bytes` takes them.
-CHAIN_FIELDS = (
-    "sequence",
-    "created_at",
-    "actor_id",
-    "actor_label",
-    "organisation_id",
-    "action",
-    "object_type",
-    "object_id",
-    "case_id",
-    "outcome",
-    "snapshot",
-    "prev_hash",
-    "key_id",
-    "entry_hash",
-    "hmac",
-)
+__all__ = ["CHAIN_FIELDS", "VerificationResult", "check_row", "verify_and_record", "verify_chain"]
 
 
 @dataclass
@@ -79,12 +59,18 @@ def verify_chain(
     since: int | None = None,
     chunk_size: int = VERIFY_CHUNK_SIZE,
     progress: Callable[[int, int], None] | None = None,
+    walk: tree.RootWalk | None = None,
+    fast: bool = True,
 ) -> VerificationResult:
     """Walk the log in sequence order and report the first entry that does not check out.
 
     With `since`, start at that entry and trust the stored hash of the one before it.
     `progress(done, total)` is called every chunk; total is an estimate from the sequence
-    numbers, so no COUNT(*) is needed.
+    numbers, so no COUNT(*) is needed. `walk`, if given, is handed every entry read, in
+    order, before the first that fails (the Merkle check's fold, in the same pass).
+    Each entry is first checked the fast way (`chain_read.fast_accepts`); one it does not
+    accept is read again through the ORM and judged by `check_row`. `fast=False` judges
+    every entry that way (the reference the tests hold the fast way to).
     """
     start = max(since or 1, 1)
     keys = {key.key_id: key for key in audit_keys()}
@@ -108,15 +94,24 @@ def verify_chain(
 
     expected_sequence = start
     checked = 0
-    for row, content in chain_rows(start, chunk_size):
-        problem = check_row(row, expected_sequence, expected_prev, keys, macs, content)
-        if problem:
-            failed, reason = problem
-            return VerificationResult(False, checked, start, row[0], failed, reason)
-        expected_prev = row[13]
-        expected_sequence = row[0] + 1
-        checked += 1
-        if progress and checked % chunk_size == 0:
+    for batch in raw_batches(start, chunk_size):
+        for position, raw in enumerate(batch):
+            if not (fast and fast_accepts(raw, expected_sequence, expected_prev, macs)):
+                row = orm_row(raw[0])
+                problem = check_row(row, expected_sequence, expected_prev, keys, macs)
+                if problem:
+                    failed, reason = problem
+                    if walk is not None:
+                        passed = [entry[13] for entry in batch[:position]]
+                        walk.extend(expected_sequence - 1, passed)
+                    done = checked + position
+                    return VerificationResult(False, done, start, row[0], failed, reason)
+            expected_prev = raw[13]
+            expected_sequence = raw[0] + 1
+        if walk is not None:
+            walk.extend(expected_sequence - 1, [entry[13] for entry in batch])
+        checked += len(batch)
+        if progress and len(batch) == chunk_size:
             progress(checked, total)
     if progress:
         progress(checked, checked)
@@ -139,72 +134,6 @@ def verify_chain(
             f"entries up to {seen}: entries deleted from the end",
         )
     return VerificationResult(True, checked, start, up_to)
-
-
-_HEX_UUID = re.compile(r"[0-9a-f]{32}")
-
-
-def chain_rows(start: int, chunk_size: int) -> Iterator[tuple[tuple[Any, ...], bytes]]:
-    """Every entry from `start` in sequence order, as (its CHAIN_FIELDS row, its canonical
-    bytes), read with one chunked (on PostgreSQL server-side) cursor, as the ORM's iterator()
-    reads, but without the ORM's per-row converters: the three columns that need converting
-    are converted here exactly as Django converts them (a naive SQLite datetime is UTC; a
-    SQLite UUID is 32 hex digits; the snapshot is JSON text, kept as text if it is not JSON,
-    as JSONField.from_db_value does), and anything else is read again through the ORM.
-    tests/decisions/audit/test_canonical_fast.py holds the bytes to `canonical_bytes`."""
-    using = router.db_for_read(AuditEntry)
-    connection = connections[using]
-    table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    column_of = dict(field.get_attname_column() for field in AuditEntry._meta.concrete_fields)
-    columns = [connection.ops.quote_name(column_of[name]) for name in CHAIN_FIELDS]
-    if connection.vendor == "sqlite":
-        # The text as stored: sqlite3 would otherwise run Django's parse_datetime on each.
-        columns[1] = f"CAST({columns[1]} AS TEXT)"
-    elif connection.vendor == "postgresql":
-        # Text, not psycopg's (Python) timestamptz loader: UTC, always six digits of
-        # microseconds, which fromisoformat reads back into the same instant.
-        columns[1] = f"to_char({columns[1]} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
-    sequence = connection.ops.quote_name("sequence")
-    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE {sequence} >= %s ORDER BY {sequence}"
-    utc, from_iso = datetime.UTC, datetime.datetime.fromisoformat
-    loads, decode_error = json.loads, json.JSONDecodeError
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [start])
-        while batch := cursor.fetchmany(chunk_size):
-            for raw in batch:
-                created_at, case, snapshot = raw[1], raw[8], raw[10]
-                if type(created_at) is str:
-                    # What Django's parse_datetime tries first; anything else: the ORM.
-                    try:
-                        created_at = from_iso(created_at)
-                    except ValueError:
-                        pass
-                usual = type(created_at) is datetime.datetime
-                if usual and created_at.tzinfo is None:
-                    created_at = created_at.replace(tzinfo=utc)  # both read UTC wall time
-                if type(case) is str:
-                    if _HEX_UUID.fullmatch(case):
-                        case = f"{case[:8]}-{case[8:12]}-{case[12:16]}-{case[16:20]}-{case[20:]}"
-                    else:
-                        usual = False  # not how Django stores a UUID on SQLite
-                elif case is not None:
-                    case = str(case)  # psycopg's uuid.UUID
-                if type(snapshot) is str:
-                    try:
-                        snapshot = loads(snapshot)
-                    except decode_error:
-                        pass
-                if not usual:  # read this one through the ORM, as verification used to
-                    row = (
-                        AuditEntry.objects.using(using)
-                        .filter(sequence=raw[0])
-                        .values_list(*CHAIN_FIELDS)
-                        .get()
-                    )
-                    yield row, canonical_bytes(*row[:13])
-                    continue
-                row = (raw[0], created_at, *raw[2:8], case, raw[9], snapshot, *raw[11:])
-                yield row, canonical_bytes_fast(*row[:13])
 
 
 def check_row(
@@ -250,6 +179,31 @@ def check_row(
     return None
 
 
+def verify_log(
+    *,
+    since: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    witness_dirs: Sequence[str | Path] = (),
+) -> VerificationResult:
+    """`verify_chain`, and the log held against every stored and witnessed checkpoint, as
+    `checkpoints.check_checkpoints` holds it, with the tree folded in the chain's pass: only
+    the entries that pass does not read (those before `since`, and from the first that
+    fails) are read again, for their hashes alone."""
+    plan = checkpoints.plan_check(witness_dirs)
+    walk = tree.RootWalk(plan.sizes) if plan.by_size else None
+    if walk is not None and since:
+        walk.read(before=since)
+    result = verify_chain(since=since, progress=progress, walk=walk)
+    if walk is not None:
+        walk.read()
+    check = checkpoints.judge(plan, walk)
+    result.checkpoints_checked = check.checked
+    result.checkpoint_problems = check.problems
+    if not check.ok:
+        result.intact = False
+    return result
+
+
 def verify_and_record(
     *,
     since: int | None = None,
@@ -258,14 +212,8 @@ def verify_and_record(
     progress: Callable[[int, int], None] | None = None,
     witness_dirs: Sequence[str | Path] = (),
 ) -> VerificationResult:
-    """Run `verify_chain`, then hold the log against every stored and witnessed checkpoint
-    (`checkpoints.check_checkpoints`), and keep the outcome for the review screen."""
-    result = verify_chain(since=since, progress=progress)
-    check = checkpoints.check_checkpoints(witness_dirs)
-    result.checkpoints_checked = check.checked
-    result.checkpoint_problems = check.problems
-    if not check.ok:
-        result.intact = False
+    """`verify_log`, and keep the outcome for the review screen."""
+    result = verify_log(since=since, progress=progress, witness_dirs=witness_dirs)
     AuditVerification.objects.create(
         checked_by=checked_by if checked_by is not None and checked_by.is_authenticated else None,
         source=source,

@@ -25,7 +25,7 @@ from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from isg.keyfiles import key_file_lines
+from isg.keyfiles import configured_keys
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +68,14 @@ def new_kek_text() -> str:
     return f"local-{secrets.token_hex(4)}:{base64.b64encode(secrets.token_bytes(32)).decode()}"
 
 
-def _kek_file(path: Path) -> list[Kek]:
-    lines = key_file_lines(
-        path,
+def keks() -> list[Kek]:
+    """The configured KEKs, the one that wraps new data keys first. Never empty."""
+    path = Path(settings.DATA_KEY_ENCRYPTION_KEY_FILE)
+    found = configured_keys(
+        getattr(settings, "DATA_KEY_ENCRYPTION_KEYS", []),
+        parse_kek,
+        setting="DATA_KEY_ENCRYPTION_KEY",
+        path=path,
         generate=new_kek_text,
         warning=(
             f"DATA_KEY_ENCRYPTION_KEY is not set: generated one in {path}. Keep a copy "
@@ -78,16 +83,6 @@ def _kek_file(path: Path) -> list[Kek]:
             "In production set DATA_KEY_ENCRYPTION_KEY instead (docs/retention.md)."
         ),
     )
-    return [parse_kek(line, str(path)) for line in lines]
-
-
-def keks() -> list[Kek]:
-    """The configured KEKs, the one that wraps new data keys first. Never empty."""
-    configured = getattr(settings, "DATA_KEY_ENCRYPTION_KEYS", [])
-    if configured:
-        found = [parse_kek(text, "DATA_KEY_ENCRYPTION_KEY") for text in configured]
-    else:
-        found = _kek_file(Path(settings.DATA_KEY_ENCRYPTION_KEY_FILE))
     if not found:
         raise ImproperlyConfigured("No DATA_KEY_ENCRYPTION_KEY (docs/retention.md)")
     return found

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from decisions.audit import record as audit_log
+from decisions.audit.chain import AuditKey, entry_canonical_bytes, hmac_hex, sha256_hex
 from decisions.models import AuditEntry
 
 TRIGGERS = importlib.import_module("decisions.migrations.0003_append_only_triggers")
@@ -49,3 +50,18 @@ def verify(*args) -> tuple[int, str]:
     except CommandError as exc:
         return exc.returncode, str(exc)
     return 0, out.getvalue()
+
+
+def rehash(sequence: int, key: AuditKey | None = None, **changes) -> None:
+    """Rewrite entry `sequence` with `changes` and a correct SHA-256 (and HMAC if given a key)."""
+    entry = AuditEntry.objects.get(sequence=sequence)
+    for name, value in changes.items():
+        setattr(entry, name, value)
+    content = entry_canonical_bytes(entry)
+    entry_hash = sha256_hex(content)
+    mac = hmac_hex(content, key) if key else entry.hmac
+    sql(
+        "UPDATE decisions_auditentry SET outcome = %s, prev_hash = %s, key_id = %s, "
+        "entry_hash = %s, hmac = %s WHERE sequence = %s",
+        [entry.outcome, entry.prev_hash, entry.key_id, entry_hash, mac, sequence],
+    )

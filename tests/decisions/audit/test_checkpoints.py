@@ -344,3 +344,29 @@ def test_without_a_configured_key_one_is_generated_with_a_warning(settings, tmp_
     assert checkpoints.signer() == first  # read back, not generated again
     settings.AUDIT_SIGNING_KEYS = [SignerKey.generate("a/b").to_string(), first.to_string()]
     assert [k.name for k in checkpoints.verifiers()] == ["a/b", "isg.riverside.example/audit"]
+
+
+def test_since_still_holds_every_entry_against_the_checkpoints(witnessed):
+    """--since trusts the chain before it, not the tree: the checkpoints are still held
+    against every entry, those before the starting point included."""
+    entries = list(AuditEntry.objects.order_by("sequence"))
+    entries[2].snapshot = {"n": 2, "note": "rewritten before the starting point"}
+    rewrite_log(entries)
+    AuditCheckpoint.objects.all().delete()
+    AuditVerification.objects.all().delete()
+    assert verify("--since", "6")[0] == 0
+    code, message = verify("--since", "6", "--witness-dir", str(witnessed))
+    assert code == 1
+    assert "checkpoint 8 (witness file" in message and "one of entries 1 to 8" in message
+
+
+def test_a_broken_chain_and_the_checkpoints_it_contradicts_are_both_named(witnessed):
+    drop_triggers()
+    sql("UPDATE decisions_auditentry SET outcome = 'share' WHERE sequence = 10")
+    sql("UPDATE decisions_auditentry SET entry_hash = %s WHERE sequence = 11", ["e" * 64])
+    code, message = verify("--witness-dir", str(witnessed))
+    assert code == 1
+    assert message.startswith("audit log broken at entry 10: content changed")
+    # The tree is folded from every entry, those after the break included.
+    assert "; and checkpoint 12 (stored checkpoint 12) does not match the log" in message
+    assert "checkpoint 8 (" not in message

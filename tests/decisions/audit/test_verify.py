@@ -14,7 +14,7 @@ from decisions.audit import chain as audit_chain
 from decisions.audit import verify as audit_verify
 from decisions.management.commands.verify_audit import _progress_bar
 from decisions.models import AuditEntry, AuditVerification
-from tests.decisions.audit.support import build_chain, drop_triggers, sql, verify
+from tests.decisions.audit.support import build_chain, drop_triggers, rehash, sql, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -26,21 +26,6 @@ def chain(world):
     entries = build_chain(world, 8)
     drop_triggers()
     return entries
-
-
-def _rehash(sequence: int, key: audit_chain.AuditKey | None = None, **changes) -> None:
-    """Rewrite entry `sequence` with `changes` and a correct SHA-256 (and HMAC if given a key)."""
-    entry = AuditEntry.objects.get(sequence=sequence)
-    for name, value in changes.items():
-        setattr(entry, name, value)
-    content = audit_chain.entry_canonical_bytes(entry)
-    entry_hash = audit_chain.sha256_hex(content)
-    mac = audit_chain.hmac_hex(content, key) if key else entry.hmac
-    sql(
-        "UPDATE decisions_auditentry SET outcome = %s, prev_hash = %s, key_id = %s, "
-        "entry_hash = %s, hmac = %s WHERE sequence = %s",
-        [entry.outcome, entry.prev_hash, entry.key_id, entry_hash, mac, sequence],
-    )
 
 
 def test_an_untouched_log_is_intact_and_the_outcome_is_kept(world):
@@ -117,7 +102,7 @@ def test_forged_entry_appended_without_the_key_is_named(chain, world):
 
 
 def test_entry_signed_with_an_unknown_key_is_named(chain):
-    _rehash(8, key=OTHER_KEY, outcome="share", key_id=OTHER_KEY.key_id)
+    rehash(8, key=OTHER_KEY, outcome="share", key_id=OTHER_KEY.key_id)
     code, said = verify()
     assert code == 1
     assert "entry 8:" in said and "'stolen', which is not configured" in said
@@ -148,10 +133,10 @@ def test_edited_last_entry_is_named(chain):
 
 def test_edit_rehashed_without_the_key_is_named_by_the_hmac(chain):
     """The forger recomputes every later SHA-256 and link, but cannot recompute the HMACs."""
-    _rehash(4, outcome="share")
+    rehash(4, outcome="share")
     for sequence in range(5, 9):
         previous = AuditEntry.objects.get(sequence=sequence - 1).entry_hash
-        _rehash(sequence, prev_hash=previous)
+        rehash(sequence, prev_hash=previous)
     code, said = verify()
     assert code == 1
     assert "entry 4:" in said
@@ -213,3 +198,21 @@ def test_no_progress_bar_when_not_on_a_terminal(world, capsys):
     captured = capsys.readouterr()
     assert "intact: 3 entries" in captured.out
     assert captured.err == ""
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_on_a_terminal_counts_every_entry(world, monkeypatch):
+    from django.core.management import call_command
+
+    build_chain(world, 3)
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    call_command("verify_audit", stdout=io.StringIO())
+    assert terminal.getvalue().endswith("] 3/3 entries\n")
+    terminal.truncate(0)
+    call_command("verify_audit", "--no-progress", stdout=io.StringIO())
+    assert terminal.getvalue().strip("\x00") == ""
