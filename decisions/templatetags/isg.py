@@ -1,5 +1,7 @@
 import datetime
 from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote
 
 from django import template
 from django.forms.boundfield import BoundField
@@ -41,9 +43,9 @@ def table_head(*headings: str) -> str:
 
 
 @register.simple_tag
-def gds_field(field: BoundField) -> SafeString:
-    """A text, select or date field in GOV.UK markup, without nested templates."""
-    return gds_html.field_html(field)
+def gds_field(field: BoundField, **options: str) -> SafeString:
+    """A text, select, date or radios field in GOV.UK markup, without nested templates."""
+    return gds_html.field_html(field, **options)
 
 
 @register.simple_tag
@@ -87,3 +89,18 @@ def _actor(entry: AuditEntry) -> str:
     if entry.actor:
         return entry.actor.display_name
     return f"“{entry.actor_label}”" if entry.actor_label else "System"
+
+
+@register.simple_tag
+def pagination_link(rel: str, label: str, hidden: str, kept: str = "", **position: Any) -> str:
+    """A GOV.UK pagination's previous ("prev") or next ("next") link. `kept` is the page's
+    other parameters, already encoded; `position` the link's own (page=2, before=1001), and
+    any other parameter that is not empty (q=…)."""
+    given = [f"{name}={quote(str(value), safe='/')}" for name, value in position.items() if value]
+    href = "?" + "&".join([kept, *given] if kept else given)
+    return format_html(
+        '<div class="govuk-pagination__{}"><a class="govuk-link govuk-pagination__link" '
+        'href="{}" rel="{}"><span class="govuk-pagination__link-title">{}'
+        '<span class="govuk-visually-hidden"> {}</span></span></a></div>',
+        rel, href, rel, label, hidden,
+    )

@@ -1,17 +1,19 @@
-"""GOV.UK form fields written in Python, for a form drawn on every view of a busy page.
+"""GOV.UK form fields written in Python, for forms drawn on every view of a busy page.
 
 crispy-forms-gds draws a field through several nested templates, and Django draws each
 `<option>` of a select through two more: the audit log's filter form (42 actions) cost a
-third of its page. These functions write the same elements, classes, ids and aria
-attributes as crispy-forms-gds's `field.html` (text inputs, selects, its date input),
-from the bound field, so the page reads the same to a browser and to a screen reader.
-Everything else is still drawn by crispy-forms-gds.
+third of its page, and the wizard question's radios much of the rest of its render. These
+functions write the same elements, classes, ids and aria attributes as crispy-forms-gds
+(text inputs, selects, its date input, radios), from the bound field, so the page reads the
+same to a browser and to a screen reader (tests/ui/test_gds_html.py compares the two).
+Every other form is still drawn by crispy-forms-gds.
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
 
+from crispy_forms_gds.layout import Size
 from django import forms
 from django.forms.boundfield import BoundField
 from django.utils.html import format_html, format_html_join
@@ -19,6 +21,7 @@ from django.utils.safestring import SafeString
 
 ERROR_CLASS = "govuk-input--error"  # crispy-forms-gds marks a select with it too
 SELECTED = SafeString(" selected")
+CHECKED = SafeString(' checked="checked"')
 
 
 def _attrs(attrs: dict[str, Any]) -> SafeString:
@@ -163,9 +166,41 @@ def date_input(field: BoundField) -> SafeString:
     ))
 
 
-def field_html(field: BoundField) -> SafeString:
-    """The field drawn by the function for its widget."""
+def radios(
+    field: BoundField, *, legend_size: str | None = None, legend_tag: str | None = None
+) -> SafeString:
+    """GOV.UK radios in a fieldset, as `Field.radios(name, legend_size=…, legend_tag=…)`."""
+    chosen = str(field.value())
+    items = format_html_join(
+        "",
+        '<div class="govuk-radios__item"><input type="radio" name="{}" '
+        'class="govuk-radios__input" id="id_{}_{}" value="{}"{}>'
+        '<label class="govuk-label govuk-radios__label" for="id_{}_{}">{}</label></div>',
+        (
+            (field.html_name, field.html_name, n, value, CHECKED if str(value) == chosen else "",
+             field.html_name, n, label)
+            for n, (value, label) in enumerate(field.field.widget.choices, start=1)
+        ),
+    )
+    legend = format_html("<{} class=\"govuk-fieldset__heading\">{}</{}>", legend_tag,
+                         field.label, legend_tag) if legend_tag else field.label
+    size = f" {Size.for_legend(legend_size)}" if legend_size else ""
+    described = (f"{field.auto_id}_hint" if field.help_text else "") + "".join(
+        f" {error_id}" for error_id in _error_ids(field)
+    )
+    return _group(field, format_html(
+        '<fieldset class="govuk-fieldset"{}><legend class="govuk-fieldset__legend{}">{}</legend>'
+        '{}{}<div class="govuk-radios">{}</div></fieldset>',
+        _attrs({"aria-describedby": described or None}), size, legend,
+        _hint(field), _errors(field), items,
+    ))
+
+
+def field_html(field: BoundField, **options: Any) -> SafeString:
+    """The field drawn by the function for its widget; `options` are radios' legend's."""
     widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect) and widget.input_type == "radio":
+        return radios(field, **options)
     if isinstance(widget, forms.MultiWidget):
         return date_input(field)
     if isinstance(widget, forms.Select):

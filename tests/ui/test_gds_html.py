@@ -6,12 +6,14 @@ from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
-from crispy_forms_gds.layout import Button, Field
+from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 from django.http import QueryDict
 from django.template import engines
 
 from decisions.audit.review import AuditFilterForm
+from decisions.wizard.forms import wizard_helper
+from decisions.wizard.questions import question_form
 from isg.ui import gds_html
 from isg.ui.forms import form_helper
 
@@ -119,3 +121,31 @@ def test_a_widget_it_does_not_know_is_refused():
 
     with pytest.raises(TypeError):
         gds_html.field_html(Other()["notes"])
+
+
+QUESTION = {"text": "Is a child in danger now?", "answers": {"true": "Yes", "false": "No"}}
+
+
+@pytest.mark.parametrize("hint", ["", "Think of any child in the household & beyond."])
+@pytest.mark.parametrize(
+    "data, initial",
+    [(None, None), (None, {"answer": "false"}), ({}, None), ({"answer": "maybe"}, None),
+     ({"answer": "true"}, None)],
+)
+def test_a_question_is_drawn_as_crispy_forms_gds_draws_its_radios(hint, data, initial):
+    question = {**QUESTION, "hint": hint}
+    data = None if data is None else QueryDict(mutable=True) | data
+
+    def form():
+        return question_form(question, bool, data=data, initial=initial)
+
+    crispy = form()
+    crispy.helper = wizard_helper(Field.radios("answer", legend_size=Size.LARGE, legend_tag="h1"))
+    expected = engines["django"].from_string(
+        "{% load crispy_forms_tags crispy_forms_gds %}{% error_summary form %}{% crispy form %}"
+    ).render({"form": crispy})
+    drawn = engines["django"].from_string(
+        '{% load isg crispy_forms_gds %}{% error_summary form %}'
+        '{% gds_field form.answer legend_size="l" legend_tag="h1" %}'
+    ).render({"form": form()})
+    assert _tokens(drawn) == _tokens(expected)
