@@ -63,3 +63,20 @@ def text_area(
         required=required,
         error_messages={"required": error} if error else None,
     )
+
+
+def radios(
+    label: str,
+    *,
+    choices: Any = (),
+    required: bool = True,
+    error: str = "",
+) -> forms.ChoiceField:
+    """One answer of a few, as GOV.UK radios; `error` is the message when none is chosen."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        required=required,
+        error_messages={"required": error} if error else None,
+    )
