@@ -69,29 +69,35 @@ def _described_by(field: BoundField) -> str | None:
     return " ".join(ids) or None
 
 
-def _control_class(widget: forms.Widget, base: str, field: BoundField) -> str:
-    classes = [base, *[c for c in widget.attrs.get("class", "").split() if c != base]]
-    return " ".join(classes + ([ERROR_CLASS] if field.errors else []))
+def _labelled(
+    field: BoundField, tag: str, base_class: str, attrs: dict[str, Any], content: str | None = None
+) -> SafeString:
+    """A form group: the label, the hint, the errors, then the control `tag` (and `content`
+    and a closing tag, unless it is None), classed `base_class` and the widget's classes."""
+    widget = field.field.widget
+    classes = [base_class, *[c for c in widget.attrs.get("class", "").split() if c != base_class]]
+    attrs = {
+        "name": field.html_name,
+        **attrs,
+        "class": " ".join(classes + ([ERROR_CLASS] if field.errors else [])),
+        "aria-describedby": _described_by(field),
+        "aria-invalid": "true" if field.errors else None,
+        "id": field.auto_id,
+    }
+    closing = "" if content is None else format_html("{}</{}>", content, tag)
+    return _group(field, format_html(
+        '<label for="{}" class="govuk-label">{}</label>{}{}<{}{}>{}',
+        field.id_for_label, field.label, _hint(field), _errors(field), tag, _attrs(attrs),
+        closing,
+    ))
 
 
 def text_input(field: BoundField) -> SafeString:
     """A labelled GOV.UK text input, its hint and its errors."""
     widget = field.field.widget
     value = widget.format_value(field.value())
-    attrs = {
-        "type": "text",
-        "name": field.html_name,
-        "value": value,
-        "maxlength": widget.attrs.get("maxlength"),
-        "class": _control_class(widget, "govuk-input", field),
-        "aria-describedby": _described_by(field),
-        "aria-invalid": "true" if field.errors else None,
-        "id": field.auto_id,
-    }
-    return _group(field, format_html(
-        '<label for="{}" class="govuk-label">{}</label>{}{}<input{}>',
-        field.id_for_label, field.label, _hint(field), _errors(field), _attrs(attrs),
-    ))
+    attrs = {"type": "text", "value": value, "maxlength": widget.attrs.get("maxlength")}
+    return _labelled(field, "input", "govuk-input", attrs)
 
 
 def select(field: BoundField) -> SafeString:
@@ -104,17 +110,7 @@ def select(field: BoundField) -> SafeString:
         '<option value="{}"{}>{}</option>',
         ((v, SELECTED if str(v) == selected else "", label) for v, label in widget.choices),
     )
-    attrs = {
-        "name": field.html_name,
-        "class": _control_class(widget, "govuk-select", field),
-        "aria-describedby": _described_by(field),
-        "aria-invalid": "true" if field.errors else None,
-        "id": field.auto_id,
-    }
-    return _group(field, format_html(
-        '<label for="{}" class="govuk-label">{}</label>{}{}<select{}>{}</select>',
-        field.id_for_label, field.label, _hint(field), _errors(field), _attrs(attrs), options,
-    ))
+    return _labelled(field, "select", "govuk-select", {}, options)
 
 
 def date_input(field: BoundField) -> SafeString:
