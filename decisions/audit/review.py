@@ -8,7 +8,6 @@ import datetime
 import json
 from typing import Any, cast
 
-from crispy_forms_gds.layout import Button, Field
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import Http404, QueryDict
@@ -23,6 +22,12 @@ from isg.ui.formatting import DATE, date_time
 from isg.ui.forms import form_helper
 
 PAGE_SIZE = 50
+# What a row of the list shows (decisions/templatetags/isg.py, audit_rows): not the snapshot
+# or the hashes, which are most of an entry's bytes.
+LIST_COLUMNS = (
+    "sequence", "created_at", "actor_label", "action", "outcome",
+    "actor__username", "actor__first_name", "actor__last_name", "case__reference",
+)
 CSV_CHUNK_SIZE = 2000
 # Spreadsheets run cells starting with these as formulas (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -45,10 +50,20 @@ CSV_COLUMNS = [
 ]
 
 
+WIDTH_20 = {"class": "govuk-input--width-20"}
+
+
 class AuditFilterForm(forms.Form):
+    """The review's filters. The page draws them with decisions/audit/filter_form.html
+    (isg.ui.gds_html: the GOV.UK markup without crispy-forms-gds's nested templates)."""
+
     organisation = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    case = forms.CharField(label="Case reference", max_length=40, required=False)
-    user = forms.CharField(label="Username", max_length=150, required=False)
+    case = forms.CharField(
+        label="Case reference", max_length=40, required=False, widget=forms.TextInput(WIDTH_20)
+    )
+    user = forms.CharField(
+        label="Username", max_length=150, required=False, widget=forms.TextInput(WIDTH_20)
+    )
     action = forms.ChoiceField(
         choices=[("", "Any action"), *AuditEntry.Action.choices], required=False
     )
@@ -64,22 +79,9 @@ class AuditFilterForm(forms.Form):
             ("", "All your organisations"),
             *[(organisation.pk, organisation.name) for organisation in organisations],
         ]
-        layout = [
-            Field.text("case", field_width=20),
-            Field.text("user", field_width=20),
-            Field.select("action"),
-            Field.select("outcome"),
-            Field("date_from"),
-            Field("date_to"),
-        ]
         if len(organisations) < 2:
             del self.fields["organisation"]
-        else:
-            layout.insert(0, Field.select("organisation"))
-        self.helper = form_helper(
-            *layout, Button("filter", "Filter", css_class="govuk-button--secondary"), submit=None
-        )
-        self.helper.form_method = "get"
+        self.helper = form_helper(submit=None)  # crispy-forms-gds's error summary reads it
 
     def clean(self) -> dict[str, Any]:
         super().clean()  # returns self.cleaned_data, typed Optional by django-stubs

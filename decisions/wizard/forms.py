@@ -12,7 +12,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from decisions.models import Decision, ShareRecord
-from isg.ui.fields import text_area
+from isg.ui.fields import radios, text_area
 from isg.ui.forms import form_helper
 
 
@@ -170,12 +170,11 @@ class RecipientsForm(RecordForm):
         required=False,
         error="Enter who will receive the information",
     )
-    method = forms.ChoiceField(
-        label="How will you share it?",
+    method = radios(
+        "How will you share it?",
         choices=ShareRecord.METHODS,
-        widget=forms.RadioSelect,
         required=False,
-        error_messages={"required": "Select how you will share it"},
+        error="Select how you will share it",
     )
     method_detail = forms.CharField(
         label="Details (optional)",
@@ -240,11 +239,8 @@ class ProportionalityForm(RecordForm):
 
 class LawfulBasisForm(RecordForm):
     record_fields = {"lawful_basis": "lawful_basis"}
-    lawful_basis = forms.ChoiceField(
-        label="What is your lawful basis for sharing?",
-        widget=forms.RadioSelect,
-        required=False,
-        error_messages={"required": "Select the lawful basis"},
+    lawful_basis = radios(
+        "What is your lawful basis for sharing?", required=False, error="Select the lawful basis"
     )
     lawful_basis_note = text_area(
         "Anything to add (optional)",
@@ -293,11 +289,10 @@ class AdviceForm(RecordForm):
 class OutcomeForm(RecordForm):
     # Refusal reasons depend on the outcome chosen on this very form: see clean().
     record_fields = {"rationale": "rationale", "follow_up": "follow_up"}
-    outcome = forms.ChoiceField(
-        label="What have you decided?",
+    outcome = radios(
+        "What have you decided?",
         choices=Decision.Outcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what you have decided"},
+        error="Select what you have decided",
     )
     rationale = text_area(
         "Why? Your reasons for the decision",

@@ -38,9 +38,9 @@ def question_form(
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.helper = wizard_helper(
-                Field.radios("answer", legend_size=Size.LARGE, legend_tag="h1")
-            )
+            # The page draws the radios itself (question.html, isg.ui.gds_html); the error
+            # summary reads the helper.
+            self.helper = wizard_helper()
 
         def fact_value(self) -> object:
             value = self.cleaned_data["answer"]

@@ -18,23 +18,13 @@ def user_of(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def roles_of(user: User) -> set[str]:
-    """All roles a user holds, across organisations; cached on the user object."""
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_isg_roles", None)
-    if cached is None:
-        cached = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-        user._isg_roles = cached  # type: ignore[attr-defined]  # per-request cache, not a field
-    return cached
+def _memberships(user: User) -> list[tuple[int, str]]:
+    """(organisation id, role) of each membership, in the organisations' name order.
 
-
-def organisations_where(user: User, roles: tuple[str, ...]) -> list[int]:
-    """Ids of the organisations in which the user holds one of `roles`."""
-    if not user.is_authenticated:
-        return []
-    # One query per request, not one per selector call: a page asks this up to ten times.
-    # The cache lives on the user object, which each request loads afresh.
+    One query per request, not one per call: a page asks who the user is up to ten times
+    (the two-factor check, the header, each selector). The cache lives on the user object,
+    which each request loads afresh.
+    """
     memberships = getattr(user, "_isg_memberships", None)
     if memberships is None:
         memberships = list(
@@ -43,9 +33,23 @@ def organisations_where(user: User, roles: tuple[str, ...]) -> list[int]:
             .values_list("organisation_id", "role")
         )
         user._isg_memberships = memberships  # type: ignore[attr-defined]  # per-request cache
+    return memberships
+
+
+def roles_of(user: User) -> set[str]:
+    """All roles a user holds, across organisations."""
+    if not user.is_authenticated:
+        return set()
+    return {role for _, role in _memberships(user)}
+
+
+def organisations_where(user: User, roles: tuple[str, ...]) -> list[int]:
+    """Ids of the organisations in which the user holds one of `roles`."""
+    if not user.is_authenticated:
+        return []
     wanted = set(roles)
     # In the organisations' name order, as before: callers take the first as the default.
-    found = [organisation_id for organisation_id, role in memberships if role in wanted]
+    found = [organisation_id for organisation_id, role in _memberships(user) if role in wanted]
     return list(dict.fromkeys(found))
 
 

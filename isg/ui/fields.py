@@ -70,3 +70,20 @@ def date_input(label: str, *, error: str) -> DateInputField:
     field = DateInputField(label=label, help_text="For example, 27 3 2026")
     field.error_messages = {**field.error_messages, "required": error}
     return field
+
+
+def radios(
+    label: str,
+    *,
+    choices: Any = (),
+    required: bool = True,
+    error: str = "",
+) -> forms.ChoiceField:
+    """One answer of a few, as GOV.UK radios; `error` is the message when none is chosen."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        required=required,
+        error_messages={"required": error} if error else None,
+    )

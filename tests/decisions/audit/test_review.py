@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from decisions.audit import record as audit_log
 from decisions.audit import review, verify
@@ -47,6 +47,29 @@ def test_lead_sees_own_organisation_entries_newest_first(world, lead):
     assert {e.sequence for e in own} <= set(listed)
     assert hidden.sequence not in listed
     assert all(e.organisation_id == world.org.pk for e in response.context["entries"])
+
+
+def test_each_row_shows_who_when_what_case_and_outcome(world, lead):
+    by_user = _entries(world, 1, action=Action.DECISION_SUBMITTED, outcome="share")[0]
+    audit_log.record(
+        action=Action.SIGN_IN_FAILED, actor_label="<nobody>", organisation=world.org
+    )
+    by_system = audit_log.record(action=Action.CASE_UPDATED, case=world.case)
+    shown = dateformat.format(timezone.localtime(by_user.created_at), "j M Y, H:i:s")
+    html = lead.get(reverse("audit_list")).content.decode()
+    cells = '<td class="govuk-table__cell">{}</td>'
+    assert (
+        f'<a class="govuk-link" href="/audit/{by_user.sequence}/">'
+        f'<span class="govuk-visually-hidden">Entry </span>#{by_user.sequence}</a></td>'
+        + cells.format(shown)  # in local time, as the |date filter showed it
+        + cells.format(world.users["practitioner"].display_name)
+        + cells.format("Decision submitted")
+        + cells.format(world.case.reference)
+        + cells.format("share")
+    ) in html
+    assert cells.format("“&lt;nobody&gt;”") + cells.format("Sign-in failed") in html
+    assert f"#{by_system.sequence}</a></td>" in html
+    assert cells.format("System") + cells.format("Case updated") in html
 
 
 def test_filters_narrow_the_list(world, lead):
