@@ -1,9 +1,10 @@
 """Which cases and share requests a user may see or change. Every view, export and PDF
 fetches them through these; anything else is a 404, never a 403."""
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from decisions.models import (
@@ -17,6 +18,8 @@ from decisions.models import (
 )
 from isg.accounts.models import Role, User
 from isg.accounts.roles import CASE_WRITERS, has_role, organisations_where
+
+M = TypeVar("M", bound=Model)
 
 
 def _restriction(user: User) -> Q:
@@ -88,13 +91,19 @@ def can_create_cases(user: User) -> bool:
     return bool(organisations_where(user, CASE_WRITERS))
 
 
+def get_or_404(queryset: QuerySet[M], pk: Any, message: str) -> M:
+    """The one row of `queryset` with this primary key, or a 404 (never a 403): what every
+    get_*_for selector returns. A key that is not a valid id is no such row either."""
+    try:
+        return queryset.get(pk=pk)
+    except (ObjectDoesNotExist, ValueError) as exc:
+        raise Http404(message) from exc
+
+
 def get_case_for(user: User, case_id: Any, *, write: bool = False) -> Case:
     """The case, if this user may see (or change) it; 404 otherwise, never 403."""
     queryset = cases_writable_by(user) if write else cases_for(user)
-    try:
-        return queryset.select_related("organisation").get(pk=case_id)
-    except (Case.DoesNotExist, ValueError) as exc:
-        raise Http404("No such case") from exc
+    return get_or_404(queryset.select_related("organisation"), case_id, "No such case")
 
 
 def requests_for(user: User) -> QuerySet[ShareRequest]:
@@ -103,14 +112,8 @@ def requests_for(user: User) -> QuerySet[ShareRequest]:
 
 def get_request_for(user: User, request_id: Any, *, write: bool = False) -> ShareRequest:
     cases = cases_writable_by(user) if write else cases_for(user)
-    try:
-        return (
-            ShareRequest.objects.select_related("case", "case__organisation", "opened_by")
-            .filter(case__in=cases)
-            .get(pk=request_id)
-        )
-    except (ShareRequest.DoesNotExist, ValueError) as exc:
-        raise Http404("No such request") from exc
+    requests = ShareRequest.objects.select_related("case", "case__organisation", "opened_by")
+    return get_or_404(requests.filter(case__in=cases), request_id, "No such request")
 
 
 def open_requests_for(user: User) -> QuerySet[ShareRequest]:
