@@ -145,7 +145,7 @@ def my_decisions_in_progress(user: User) -> QuerySet[Decision]:
     return (
         awaiting_verdict(Decision.objects.filter(decided_by=user, case__in=cases_for(user)))
         .annotate(waiting_for_me=_open_question_exists())
-        .select_related("case", "share_request")
+        .select_related("case")
         .order_by("-waiting_for_me", "decided_at")
     )
 
@@ -209,7 +209,7 @@ def my_follow_ups(user: User) -> QuerySet[FollowUp]:
     return (
         follow_ups_for(user)
         .filter(owner=user, done_at__isnull=True)
-        .select_related("case", "decision")
+        .select_related("case")
         .order_by("due_on", "created_at")
     )
 
@@ -229,6 +229,6 @@ def team_overdue(user: User) -> dict[str, QuerySet[Any]]:
         "follow_ups": FollowUp.objects.filter(
             case__organisation_id__in=managed, done_at__isnull=True, due_on__lt=today
         )
-        .select_related("case", "owner", "decision")
+        .select_related("case", "owner")
         .order_by("due_on"),
     }
