@@ -108,6 +108,12 @@ def record(*, action: str, **fields: Any) -> AuditEntry:
     return entry
 
 
+def record_about_case(action: str, case: Case, user: User, snapshot: dict[str, Any]) -> AuditEntry:
+    """The entry for something that happened to a case itself (created, changed, restricted,
+    granted): the case is both the object and the case of the entry."""
+    return record(action=action, actor=user, obj=case, case=case, snapshot=snapshot)
+
+
 def record_about_decision(
     action: str, decision: Decision, user: User, snapshot: dict[str, Any]
 ) -> AuditEntry:

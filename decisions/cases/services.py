@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from decisions.audit.record import record
+from decisions.audit.record import record, record_about_case
 from decisions.cases.history import changed_by
 from decisions.models import AuditEntry, Case, Person, RecordKind, ShareRequest
 from isg.accounts.models import Organisation, Role, User
@@ -79,12 +79,11 @@ def case_create(
         )
         changed_by(child, user)
         child.save()
-    record(
-        action=AuditEntry.Action.CASE_CREATED,
-        actor=user,
-        obj=case,
-        case=case,
-        snapshot=case_created_snapshot(case, team, child_recorded=bool(child_name)),
+    record_about_case(
+        AuditEntry.Action.CASE_CREATED,
+        case,
+        user,
+        case_created_snapshot(case, team, child_recorded=bool(child_name)),
     )
     return case
 
@@ -127,13 +126,7 @@ def case_update(
             "added": sorted(team_after - team_before),
             "removed": sorted(team_before - team_after),
         }
-    record(
-        action=AuditEntry.Action.CASE_UPDATED,
-        actor=user,
-        obj=case,
-        case=case,
-        snapshot={"changes": changes},
-    )
+    record_about_case(AuditEntry.Action.CASE_UPDATED, case, user, {"changes": changes})
     return case
 
 

@@ -214,9 +214,14 @@ def overdue_request(today: datetime.date) -> Q:
 
 
 def overdue_delivery(today: datetime.date) -> Q:
-    """A delivery not acknowledged within ACKNOWLEDGE_WITHIN_DAYS: chased, and shown overdue."""
+    """A delivery not acknowledged within ACKNOWLEDGE_WITHIN_DAYS: chased, and shown overdue.
+
+    Delivered before the cutoff day began here, which is its local date falling before it: a
+    comparison of the stored time itself, so the index on it serves and no row's time is
+    converted (SQLite converted each with a Python function)."""
     cutoff = today - datetime.timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)
-    return Q(receipt__isnull=True, delivered_at__date__lt=cutoff)
+    cutoff_began = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+    return Q(receipt__isnull=True, delivered_at__lt=cutoff_began)
 
 
 def overdue_for(user: User) -> dict[str, list[Any]]:

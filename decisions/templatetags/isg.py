@@ -8,10 +8,10 @@ from django.forms.boundfield import BoundField
 from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
-from decisions.models import AuditEntry, ShareRecord
+from decisions.models import AuditEntry, ShareRecord, ShareRequest
 from guidance.vocabulary import recommendation_label as _recommendation_label
 from isg.ui import gds_html
 
@@ -103,4 +103,22 @@ def pagination_link(rel: str, label: str, hidden: str, kept: str = "", **positio
         'href="{}" rel="{}"><span class="govuk-pagination__link-title">{}'
         '<span class="govuk-visually-hidden"> {}</span></span></a></div>',
         rel, href, rel, label, hidden,
+    )
+
+
+OVERDUE_TAG = mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')
+
+
+@register.simple_tag
+def request_status(share_request: ShareRequest) -> str:
+    """The request's status as a tag (red when overdue, blue while open, grey once closed),
+    with an Overdue tag after it when overdue. A tag, not an include: it is drawn on every row
+    of the dashboard's and the case's tables of requests."""
+    overdue = share_request.is_overdue
+    colour = "red" if overdue else "blue" if share_request.is_open else "grey"
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--{}">{}</strong>{}',
+        colour,
+        share_request.get_status_display(),
+        OVERDUE_TAG if overdue else "",
     )

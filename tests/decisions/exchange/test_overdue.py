@@ -53,3 +53,21 @@ def _today(moment):
     from unittest import mock
 
     return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def test_a_delivery_is_overdue_from_the_local_midnight_that_ends_its_grace(world, incoming):
+    """Counted in local days from the day it arrived: the last moment of the grace's last day
+    is not overdue, the first moment of the next day is."""
+    from decisions.exchange import services
+
+    factories.take_and_record(incoming, world.users["practitioner"], shared=True)
+    services.exchange_answer(user=world.users["practitioner"], exchange_id=incoming.pk)
+    delivery = Delivery.objects.get()
+    asker = world.users["other_practitioner"]
+    arrived = timezone.localdate(delivery.delivered_at)
+    last_day = arrived + datetime.timedelta(days=selectors.ACKNOWLEDGE_WITHIN_DAYS)
+    last_moment = timezone.make_aware(datetime.datetime.combine(last_day, datetime.time.max))
+    with _today(last_moment):
+        assert not selectors.overdue_for(asker)["received"]
+    with _today(last_moment + datetime.timedelta(microseconds=1)):
+        assert selectors.overdue_for(asker)["received"] == [delivery]
