@@ -14,7 +14,10 @@ Three rules hold for every PDF made here:
 - **Each copy is traceable.** The view records the download before rendering; the PDF prints
   the number of that audit entry, the time and who generated it, on every page.
 
-The templates are in ``templates/pdf/``, the print stylesheet in ``static/pdf/print.css``.
+The templates are in ``templates/pdf/``, the print stylesheet in ``static/pdf/print.css``. The
+audit extract (up to 5 000 entries) is written by fpdf2 instead (extract_writer.py), with the
+same content and print.css's page, because WeasyPrint took two minutes to lay it out; it
+writes text only, so the first rule holds there by construction.
 """
 
 AUDIT_EXTRACT_LIMIT = 5000  # rows in one audit-extract PDF; the CSV export has no cap

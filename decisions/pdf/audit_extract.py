@@ -1,4 +1,4 @@
-"""The lead's filtered audit log as a PDF extract."""
+"""The lead's filtered audit log as a PDF extract (written by extract_writer.py, not WeasyPrint)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from decisions.models import AuditEntry
 from decisions.pdf import AUDIT_EXTRACT_LIMIT
-from decisions.pdf.fetcher import render_pdf
+from decisions.pdf.extract_writer import write_audit_extract
 from decisions.pdf.redaction import Redactor
 from decisions.pdf.values import display, entry_rows
 from isg.accounts.models import User
@@ -42,4 +42,4 @@ def audit_extract_context(
 
 
 def render_audit_extract(entries: QuerySet[AuditEntry], **kwargs: Any) -> bytes:
-    return render_pdf("pdf/audit_extract.html", audit_extract_context(entries, **kwargs))
+    return write_audit_extract(audit_extract_context(entries, **kwargs))

@@ -10,16 +10,15 @@ from isg.jobs.models import Job
 
 QUEUED_LIMIT = AUDIT_EXTRACT_LIMIT
 """Rows in one queued audit extract, as before; the CSV of the same selection has no cap.
-At ~28 ms an entry (docs/performance.md) 5 000 take two to two and a half minutes to render,
-one step without a progress report: inside JOBS_STALE_AFTER_SECONDS (300 s), so a busy
-worker is not taken for a dead one."""
+Written by extract_writer.py, 5 000 take a few seconds (docs/performance.md), one step without
+a progress report: well inside JOBS_STALE_AFTER_SECONDS (300 s)."""
 
 
 @job_kind("audit-pdf", title="Audit log extract (PDF)")
 def export_pdf(job: Job, progress: Progress) -> Outcome:
-    # WeasyPrint takes half a second to import: loaded when a PDF is made, as in pdf/views.py.
+    # fpdf2 takes a fifth of a second to import: loaded when a PDF is made, as WeasyPrint is.
     from decisions.pdf.audit_extract import audit_extract_context
-    from decisions.pdf.fetcher import render_pdf
+    from decisions.pdf.extract_writer import write_audit_extract
 
     entries, form = selection(job)
     total = min(entries.count(), QUEUED_LIMIT)
@@ -32,7 +31,7 @@ def export_pdf(job: Job, progress: Progress) -> Outcome:
         limit=QUEUED_LIMIT,
     )
     progress(total, total + 1)  # the rows are read; rendering is the long part
-    content = render_pdf("pdf/audit_extract.html", context)
+    content = write_audit_extract(context)
     return Outcome(
         summary=f"{len(context['entries'])} audit entries printed"
         + (f" (the newest {QUEUED_LIMIT}; the CSV has them all)." if context["truncated"] else "."),

@@ -120,6 +120,7 @@ def test_urls_in_free_text_are_never_fetched(world, client_for, monkeypatch):
         return fetch(self, url, headers)
 
     monkeypatch.setattr(pdf_fetcher.StaticFilesFetcher, "fetch", spy)
+    pdf_fetcher.print_stylesheet.cache_clear()  # fetched once a process: this one asks again
     decision = factories.make_decision(
         factories.make_request(world.case, purpose='<link rel="stylesheet" href="http://x/">'),
         world.users["practitioner"],
@@ -129,6 +130,8 @@ def test_urls_in_free_text_are_never_fetched(world, client_for, monkeypatch):
     assert asked == [pdf_fetcher.STYLESHEET]
     assert '<img src="file:///etc/passwd">' in text
     assert "root:" not in text
+    download(client_for(world.users["practitioner"]), decision)
+    assert asked == [pdf_fetcher.STYLESHEET]  # the parsed stylesheet is kept, not fetched again
 
 
 def test_even_unescaped_markup_can_load_only_static_files(world, monkeypatch):
