@@ -21,22 +21,14 @@ from django.shortcuts import redirect
 
 from decisions.audit import checkpoints, exports, review
 from decisions.audit import views as audit_views
-from decisions.audit.record import record
 from decisions.audit.selectors import submission_entry
 from decisions.lifecycle.selectors import get_decision_for, may_unredact
-from decisions.models import AuditEntry
 from decisions.pdf import AUDIT_EXTRACT_LIMIT
+from decisions.pdf.copies import decision_record_copy, pdf_response
 from decisions.pdf.jobs import QUEUED_LIMIT
 from isg.accounts.roles import user_of
 from isg.accounts.security import recent_auth_required
 from isg.ui.formatting import file_stamp
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _safe_name(text: str) -> str:
@@ -44,26 +36,13 @@ def _safe_name(text: str) -> str:
 
 
 def decision_pdf(request: HttpRequest, decision_id: UUID) -> HttpResponse:
-    # WeasyPrint takes half a second to import: only when a PDF is asked for.
-    from decisions.pdf.decision_record import render_decision_record
-
     decision = get_decision_for(user_of(request), decision_id)
     unredacted = request.GET.get("unredacted") == "1"
     if unredacted and not may_unredact(user_of(request), decision):
         raise Http404("No such copy")
-    entry = record(
-        action=AuditEntry.Action.PDF_DOWNLOADED,
-        actor=user_of(request),
-        organisation=decision.organisation,
-        obj=decision,
-        case=decision.case,
-        snapshot={"what": "decision record PDF", "redacted": not unredacted},
-    )
-    content = render_decision_record(
-        decision, user=user_of(request), redacted=not unredacted, copy_entry=entry
-    )
+    content = decision_record_copy(decision, user=user_of(request), redacted=not unredacted)
     kind = "-UNREDACTED" if unredacted else ""
-    return _pdf_response(
+    return pdf_response(
         content, f"decision-{_safe_name(decision.case.reference)}-{file_stamp()}{kind}.pdf"
     )
 
@@ -111,4 +90,4 @@ def audit_export_pdf(request: HttpRequest) -> HttpResponse:
         copy_entry=exported,
         limit=AUDIT_EXTRACT_LIMIT,
     )
-    return _pdf_response(content, f"audit-log-{file_stamp()}.pdf")
+    return pdf_response(content, f"audit-log-{file_stamp()}.pdf")

@@ -12,10 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from decisions.audit import checkpoints
-from decisions.audit.record import record
 from decisions.audit.selectors import submission_entry
 from decisions.lifecycle import selectors as lifecycle_rules
-from decisions.models import AuditEntry, Decision
+from decisions.models import Decision
+from decisions.pdf.copies import decision_record_copy, pdf_response
 from isg.api import audit, fhir, serializers
 from isg.api.auth import account_of
 from isg.api.scopes import read_scoped
@@ -75,24 +75,9 @@ class DecisionPdf(APIView):
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request: Request, decision_id: Any) -> HttpResponse:
-        from decisions.pdf.decision_record import render_decision_record  # WeasyPrint: slow
-
         decision = _decision(request, decision_id)
-        entry = record(
-            action=AuditEntry.Action.PDF_DOWNLOADED,
-            actor=account_of(request),
-            organisation=decision.organisation,
-            obj=decision,
-            case=decision.case,
-            snapshot={"what": "decision record PDF", "redacted": True, "via": "api"},
-        )
-        content = render_decision_record(
-            decision, user=account_of(request), redacted=True, copy_entry=entry
-        )
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="decision-{decision.pk}.pdf"'
-        response["Cache-Control"] = "no-store"
-        return response
+        content = decision_record_copy(decision, user=account_of(request), redacted=True, via="api")
+        return pdf_response(content, f"decision-{decision.pk}.pdf")
 
 
 class DecisionFhir(APIView):
