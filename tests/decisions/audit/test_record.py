@@ -328,7 +328,9 @@ def test_signed_out_writes_one_entry(world, client):
 
 def test_failure_in_the_audit_write_rolls_back_the_change(world):
     cases, people = Case.objects.count(), Person.objects.count()
-    with mock.patch("decisions.cases.services.record", side_effect=RuntimeError("disk full")):
+    with mock.patch(
+        "decisions.cases.services.record_about_case", side_effect=RuntimeError("disk full")
+    ):
         with pytest.raises(RuntimeError):
             case_services.case_create(
                 user=world.users["practitioner"],
