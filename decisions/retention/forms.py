@@ -7,7 +7,7 @@ from django import forms
 
 from decisions.models import RecordKind, RetentionBasis
 from decisions.retention.schedules import Rule
-from isg.ui.forms import form_helper
+from isg.ui.forms import TextAreasForm, form_helper
 
 
 class ScheduleForm(forms.Form):
@@ -52,7 +52,8 @@ class ScheduleForm(forms.Form):
         }
 
 
-class HoldForm(forms.Form):
+class HoldForm(TextAreasForm):
+    submit_label = "Place the legal hold"
     reason = forms.CharField(
         label="Why the case must be kept",
         help_text="For example the proceedings or the inquiry it is kept for. Do not name "
@@ -61,10 +62,6 @@ class HoldForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Enter why the case must be kept"},
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field.textarea("reason"), submit="Place the legal hold")
 
 
 class LiftForm(forms.Form):
