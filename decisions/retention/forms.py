@@ -7,6 +7,7 @@ from django import forms
 
 from decisions.models import RecordKind, RetentionBasis
 from decisions.retention.schedules import Rule
+from isg.ui.fields import text_area
 from isg.ui.forms import TextAreasForm, form_helper
 
 
@@ -54,13 +55,12 @@ class ScheduleForm(forms.Form):
 
 class HoldForm(TextAreasForm):
     submit_label = "Place the legal hold"
-    reason = forms.CharField(
-        label="Why the case must be kept",
+    reason = text_area(
+        "Why the case must be kept",
         help_text="For example the proceedings or the inquiry it is kept for. Do not name "
         "the child or family.",
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
-        error_messages={"required": "Enter why the case must be kept"},
+        error="Enter why the case must be kept",
     )
 
 
