@@ -34,6 +34,14 @@ def changed_by(obj: Tracked, user: User) -> None:
     obj._history_user = user  # type: ignore[union-attr]  # read by simple-history on save
 
 
+def save_validated(obj: Tracked, user: User) -> None:
+    """Validate `obj` (every model rule, not only the database's) and save it, `user` named
+    as the author of the history row the save writes."""
+    changed_by(obj, user)
+    obj.full_clean()
+    obj.save()
+
+
 @dataclass
 class FieldChange:
     label: str

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from decisions.audit.record import record, record_about_case
-from decisions.cases.history import changed_by
+from decisions.cases.history import changed_by, save_validated
 from decisions.models import AuditEntry, Case, Person, RecordKind, ShareRequest
 from isg.accounts.models import Organisation, Role, User
 from isg.accounts.roles import has_role
@@ -132,9 +132,7 @@ def case_update(
 
 def _add(obj: Person | ShareRequest, *, user: User, case: Case, action: str) -> None:
     """Validate and save a new person or request on the case, with its audit entry."""
-    changed_by(obj, user)
-    obj.full_clean()
-    obj.save()
+    save_validated(obj, user)
     snapshot = (
         person_added_snapshot(obj) if isinstance(obj, Person) else request_opened_snapshot(obj)
     )

@@ -10,8 +10,8 @@ from django.utils import timezone
 from decisions.cases.selectors import cases_writable_by
 from decisions.models import Case, ShareRequest
 from isg.accounts.models import Organisation, User
-from isg.ui.fields import date_input, text_area
-from isg.ui.forms import form_helper
+from isg.ui.fields import date_input, text_area, yes_or_no
+from isg.ui.forms import TextAreasForm, form_helper
 
 NEW_CASE = "new"
 
@@ -142,12 +142,10 @@ class RefusalAnswerForm(forms.Form):
         rows=5,
         error="Write your reasons for not sharing",
     )
-    may_ask_again = forms.TypedChoiceField(
-        label="May they ask again?",
-        choices=[("yes", "Yes, if something changes"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether they may ask again"},
+    may_ask_again = yes_or_no(
+        "May they ask again?",
+        yes="Yes, if something changes",
+        error="Select whether they may ask again",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -174,17 +172,14 @@ class TellForm(OrganisationChoiceForm):
         )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(TextAreasForm):
+    submit_label = "Record the correction"
     correction = text_area(
         "What was wrong, and what is right",
         help_text="The original stays as it was; this is shown beside it to every recipient.",
         rows=5,
         error="Write the correction",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field.textarea("correction"), submit="Record the correction")
 
 
 class ComplaintForm(forms.Form):

@@ -24,11 +24,13 @@ logger = logging.getLogger(__name__)
 Addressee = str  # an email address
 
 
-def send(addresses: Iterable[Addressee], subject: str, body: str, *, about: str) -> int:
+def send(addresses: Iterable[Addressee], subject: str, body: str, *, see: str, about: str) -> int:
     """One message per address, so nobody sees who else was told, queued for the worker
-    (isg/jobs/emails.py: tried again later if the mail server refuses); never raises."""
+    (isg/jobs/emails.py: tried again later if the mail server refuses); never raises.
+
+    `body` ends with the link to `see`, the path of the page it is about."""
     try:
-        return queue_emails(addresses, subject, body)
+        return queue_emails(addresses, subject, f"{body}\n\nSee it: {link(see)}\n")
     except Exception:
         logger.exception("Email about %s could not be queued; nothing else is affected", about)
         return 0
@@ -44,35 +46,34 @@ def duty_addresses(organisation: Organisation) -> list[Addressee]:
 
 
 def request_arrived(exchange: ExchangeRequest) -> int:
-    url = link(reverse("exchange_incoming_detail", args=[exchange.pk]))
     return send(
         duty_addresses(exchange.to_organisation),
         f"ISG: request {exchange.reference} from another organisation",
         f"A request for information, {exchange.reference}, is in your organisation's queue. "
-        f"An answer is due by {exchange.due_on:%d %B %Y}.\n\nSee it: {url}\n",
+        f"An answer is due by {exchange.due_on:%d %B %Y}.",
+        see=reverse("exchange_incoming_detail", args=[exchange.pk]),
         about=exchange.reference,
     )
 
 
 def answer_arrived(exchange: ExchangeRequest) -> int:
     case = exchange.from_case
-    url = link(reverse("exchange_sent_detail", args=[exchange.pk]))
-    addresses = [exchange.asked_by.email, *case.assigned.values_list("email", flat=True)]
     return send(
-        addresses,
+        [exchange.asked_by.email, *case.assigned.values_list("email", flat=True)],
         f"ISG: your request on case {case.reference} was answered",
-        f"Request {exchange.reference} on case {case.reference} was answered.\n\nSee it: {url}\n",
+        f"Request {exchange.reference} on case {case.reference} was answered.",
+        see=reverse("exchange_sent_detail", args=[exchange.pk]),
         about=exchange.reference,
     )
 
 
 def delivery_arrived(delivery: Delivery) -> int:
-    url = link(reverse("exchange_inbox"))
     return send(
         duty_addresses(delivery.to_organisation),
         f"ISG: information {delivery.reference} delivered to your organisation",
         f"Information, {delivery.reference}, was delivered to your organisation's inbox. "
-        f"File it to a case and acknowledge it.\n\nSee it: {url}\n",
+        "File it to a case and acknowledge it.",
+        see=reverse("exchange_inbox"),
         about=delivery.reference,
     )
 
@@ -86,18 +87,17 @@ def recipients_of(delivery: Delivery) -> list[Addressee]:
 
 
 def correction_made(delivery: Delivery) -> int:
-    url = link(reverse("delivery_detail", args=[delivery.pk]))
     return send(
         recipients_of(delivery),
         f"ISG: a correction to information {delivery.reference}",
         f"The sender corrected information {delivery.reference} delivered to your "
-        f"organisation. The original is kept; read the correction beside it.\n\nSee it: {url}\n",
+        "organisation. The original is kept; read the correction beside it.",
+        see=reverse("delivery_detail", args=[delivery.pk]),
         about=delivery.reference,
     )
 
 
 def request_chased(exchange: ExchangeRequest) -> int:
-    url = link(reverse("exchange_incoming_detail", args=[exchange.pk]))
     addresses = [*duty_addresses(exchange.to_organisation)]
     if exchange.taken_by is not None:
         addresses.append(exchange.taken_by.email)
@@ -105,17 +105,18 @@ def request_chased(exchange: ExchangeRequest) -> int:
         addresses,
         f"ISG: request {exchange.reference} is overdue",
         f"Request {exchange.reference} was due on {exchange.due_on:%d %B %Y} and has not "
-        f"been answered.\n\nSee it: {url}\n",
+        "been answered.",
+        see=reverse("exchange_incoming_detail", args=[exchange.pk]),
         about=exchange.reference,
     )
 
 
 def delivery_chased(delivery: Delivery) -> int:
-    url = link(reverse("delivery_detail", args=[delivery.pk]))
     return send(
         recipients_of(delivery),
         f"ISG: information {delivery.reference} is not acknowledged",
         f"Information {delivery.reference} delivered to your organisation has not been "
-        f"acknowledged yet.\n\nSee it: {url}\n",
+        "acknowledged yet.",
+        see=reverse("delivery_detail", args=[delivery.pk]),
         about=delivery.reference,
     )

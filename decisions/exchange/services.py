@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from decisions.cases.history import changed_by
+from decisions.cases.history import changed_by, save_validated
 from decisions.cases.selectors import can_write_case, current_decision
 from decisions.cases.services import case_create, share_request_open
 from decisions.exchange import notify
@@ -63,9 +63,7 @@ def exchange_ask(
         due_on=due_on,
         asked_by=user,
     )
-    changed_by(exchange, user)
-    exchange.full_clean()
-    exchange.save()
+    save_validated(exchange, user)
     record_event(
         AuditEntry.Action.EXCHANGE_SENT,
         user=user,

@@ -10,8 +10,8 @@ from django.utils import timezone
 from decisions.lifecycle.selectors import follow_up_owners_for
 from decisions.models import Approval, Decision, ShareRecord
 from isg.accounts.models import User
-from isg.ui.fields import date_input, text_area
-from isg.ui.forms import form_helper
+from isg.ui.fields import date_input, text_area, yes_or_no
+from isg.ui.forms import TextAreasForm, form_helper
 
 
 class VerdictForm(forms.Form):
@@ -52,7 +52,8 @@ class VerdictForm(forms.Form):
         return cleaned
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(TextAreasForm):
+    submit_label = "Send your answer"
     answer = text_area(
         "Your answer",
         help_text="The manager reads this with the decision record before giving a verdict.",
@@ -60,10 +61,6 @@ class AnswerForm(forms.Form):
         max_length=8000,
         error="Write your answer to the manager's question",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field.textarea("answer"), submit="Send your answer")
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -211,12 +208,8 @@ class NotSharedForm(OptionalFollowUp):
         max_length=8000,
         error="Give the reasons the information was not shared",
     )
-    requester_told = forms.TypedChoiceField(
-        label="Did you tell the requester why?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select yes if you told the requester why"},
+    requester_told = yes_or_no(
+        "Did you tell the requester why?", error="Select yes if you told the requester why"
     )
     requester_told_how = text_area(
         "How and when did you tell them? If you did not, why not?",

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from decisions.audit.record import record, record_about_decision
-from decisions.cases.history import changed_by
+from decisions.cases.history import changed_by, save_validated
 from decisions.cases.selectors import can_write_case
 from decisions.lifecycle import notify
 from decisions.lifecycle.selectors import (
@@ -265,9 +265,7 @@ def follow_up_add(
         due_on=due_on,
         created_by=user,
     )
-    changed_by(follow_up, user)
-    follow_up.full_clean()
-    follow_up.save()
+    save_validated(follow_up, user)
     # The action's wording stays in the follow-up (and its history), not in the permanent log.
     record(
         action=AuditEntry.Action.FOLLOW_UP_ADDED,

@@ -7,7 +7,8 @@ from django import forms
 
 from decisions.models import RecordKind, RetentionBasis
 from decisions.retention.schedules import Rule
-from isg.ui.forms import form_helper
+from isg.ui.fields import text_area
+from isg.ui.forms import TextAreasForm, form_helper
 
 
 class ScheduleForm(forms.Form):
@@ -52,19 +53,15 @@ class ScheduleForm(forms.Form):
         }
 
 
-class HoldForm(forms.Form):
-    reason = forms.CharField(
-        label="Why the case must be kept",
+class HoldForm(TextAreasForm):
+    submit_label = "Place the legal hold"
+    reason = text_area(
+        "Why the case must be kept",
         help_text="For example the proceedings or the inquiry it is kept for. Do not name "
         "the child or family.",
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
-        error_messages={"required": "Enter why the case must be kept"},
+        error="Enter why the case must be kept",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field.textarea("reason"), submit="Place the legal hold")
 
 
 class LiftForm(forms.Form):

@@ -87,3 +87,19 @@ def radios(
         required=required,
         error_messages={"required": error} if error else None,
     )
+
+
+def _is_yes(value: str) -> bool:
+    return value == "yes"
+
+
+def yes_or_no(label: str, *, yes: str = "Yes", error: str) -> forms.TypedChoiceField:
+    """Yes or No as GOV.UK radios, cleaned to True or False; `yes` words the first answer,
+    `error` is the message when neither is chosen."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("yes", yes), ("no", "No")],
+        coerce=_is_yes,
+        widget=forms.RadioSelect,
+        error_messages={"required": error},
+    )

@@ -3,7 +3,8 @@
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Layout
+from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
 from django.http import HttpRequest, QueryDict
 
 
@@ -18,6 +19,20 @@ def form_helper(*fields: Any, submit: str | None = "Save", form_tag: bool = True
     helper.disable_csrf = not form_tag
     helper.layout = Layout(*fields, *([Button("submit", submit)] if submit else []))
     return helper
+
+
+class TextAreasForm(forms.Form):
+    """A form of text areas, laid out in the order they are declared, then one button.
+
+    A subclass declares its fields and `submit_label`, and nothing else."""
+
+    submit_label = "Save"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            *(Field.textarea(name) for name in self.fields), submit=self.submit_label
+        )
 
 
 def posted_data(request: HttpRequest) -> QueryDict | None:
