@@ -172,7 +172,9 @@ def retention_page(world, n):
 PAGES = {
     "dashboard": (dashboard, 19),  # 17 since the overdue exchanges (issue 14)
     "case list": (case_list, 13),
-    "case detail": (case_detail, 22),  # +2 since issue 14: requests sent, information received
+    # +2 since issue 14: requests sent, information received; -1 since issue 16: who may manage
+    # access is asked of the memberships already loaded
+    "case detail": (case_detail, 21),
     "request detail": (request_detail, 16),
     # +2 since issue 15: the record_viewed entry also writes its Merkle-tree nodes; +1 since
     # issue 18: the case's data key, to read its sealed text (26 on PostgreSQL, which takes

@@ -6,7 +6,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from decisions.exchange.selectors import overdue_for as exchange_overdue_for
@@ -52,11 +52,29 @@ def organisation_figures(user: User) -> list[OrganisationFigures]:
     for organisation in Organisation.objects.filter(pk__in=organisations_where(user, (Role.LEAD,))):
         decisions = Decision.objects.filter(organisation=organisation)
         current = decisions.filter(superseded_by__isnull=True)
-        by_outcome = dict(current.values_list("outcome").annotate(n=Count("pk")).order_by())
+        # One query for both figures of current decisions: the count by outcome, and those of
+        # them waiting for a verdict (awaiting_verdict, as a condition on each row).
+        waiting = Q(pk__in=awaiting_verdict(current).values("pk"))
+        by_outcome: dict[str, int] = {}
+        awaiting_approval = 0
+        for outcome, n, n_waiting in (
+            current.values_list("outcome")
+            .annotate(n=Count("pk"), waiting=Count("pk", filter=waiting))
+            .order_by()
+        ):
+            by_outcome[outcome] = n
+            awaiting_approval += n_waiting
         pairs = decisions.filter(supersedes__isnull=True, decided_at__gte=since).values_list(
             "share_request__received_on", "decided_at"
         )
         days = [(timezone.localdate(decided) - received).days for received, decided in pairs]
+        not_shared = Q(status=ShareRequest.Status.NOT_SHARED)
+        overdue = Q(status__in=ShareRequest.OPEN_STATUSES, due_on__lt=today)
+        # Both request figures in one query; each condition is a range of the (status,
+        # due_on) index, so the query reads only the rows it counts.
+        requests = ShareRequest.objects.filter(
+            not_shared | overdue, case__organisation=organisation
+        ).aggregate(not_shared=Count("pk", filter=not_shared), overdue=Count("pk", filter=overdue))
         figures.append(
             OrganisationFigures(
                 organisation=organisation,
@@ -67,15 +85,9 @@ def organisation_figures(user: User) -> list[OrganisationFigures]:
                     shared=True,
                 ).count(),
                 complaints=Complaint.objects.filter(organisation=organisation).count(),
-                not_shared=ShareRequest.objects.filter(
-                    case__organisation=organisation, status=ShareRequest.Status.NOT_SHARED
-                ).count(),
-                overdue_requests=ShareRequest.objects.filter(
-                    case__organisation=organisation,
-                    status__in=ShareRequest.OPEN_STATUSES,
-                    due_on__lt=today,
-                ).count(),
-                awaiting_approval=awaiting_verdict(current).count(),
+                not_shared=requests["not_shared"],
+                overdue_requests=requests["overdue"],
+                awaiting_approval=awaiting_approval,
                 median_days_to_decision=statistics.median(days) if days else None,
                 decisions_counted=len(days),
             )
@@ -84,6 +96,9 @@ def organisation_figures(user: User) -> list[OrganisationFigures]:
 
 
 DASHBOARD_ROWS = 50
+# What a row of a table of requests shows (request_rows in decisions/templatetags/isg.py):
+# the dashboard fetches only these columns of its up to 100 requests and their cases.
+REQUEST_ROW = ("case", "case__reference", "direction", "counterpart_agency", "status", "due_on")
 
 
 def dashboard_for(user: User) -> dict[str, Any]:
@@ -101,7 +116,7 @@ def dashboard_for(user: User) -> dict[str, Any]:
         overdue = team_overdue(user)
         sections["manager"] = {
             "approval_count": approval_queue_for(user).count(),
-            "overdue_requests": list(overdue["requests"][:DASHBOARD_ROWS]),
+            "overdue_requests": list(overdue["requests"].only(*REQUEST_ROW)[:DASHBOARD_ROWS]),
             "overdue_follow_ups": list(overdue["follow_ups"][:DASHBOARD_ROWS]),
         }
     if Role.LEAD in roles:

@@ -4,13 +4,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from decisions.cases import selectors as case_selectors
-from decisions.dashboard.selectors import dashboard_for
+from decisions.dashboard.selectors import DASHBOARD_ROWS, REQUEST_ROW, dashboard_for
 from decisions.wizard.selectors import drafts_for
 from isg.accounts.roles import user_of
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    open_requests = case_selectors.open_requests_for(user_of(request))[:50]
+    open_requests = case_selectors.open_requests_for(user_of(request)).only(*REQUEST_ROW)
+    open_requests = open_requests[:DASHBOARD_ROWS]
     return render(
         request,
         "decisions/dashboard.html",

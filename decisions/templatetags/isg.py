@@ -1,17 +1,18 @@
 import datetime
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
 from django import template
 from django.forms.boundfield import BoundField
-from django.template.defaultfilters import date
+from django.template.defaultfilters import date, truncatewords
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
-from decisions.models import AuditEntry, ShareRecord, ShareRequest
+from decisions.models import AuditEntry, FollowUp, ShareRecord, ShareRequest
 from guidance.vocabulary import recommendation_label as _recommendation_label
 from isg.ui import gds_html
 
@@ -122,3 +123,77 @@ def request_status(share_request: ShareRequest) -> str:
         share_request.get_status_display(),
         OVERDUE_TAG if overdue else "",
     )
+
+
+CELL = '<td class="govuk-table__cell">{}</td>'
+LINK_CELL = '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>'
+
+
+class _Days:
+    """`|date:"j M Y"` of each day shown, worked out once per day (rows share due dates)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[datetime.date, str] = {}
+
+    def __call__(self, day: datetime.date | None) -> str:
+        if day is None:
+            return ""
+        if day not in self.seen:
+            self.seen[day] = date(day, "j M Y")
+        return self.seen[day]
+
+
+def _url_of(name: str) -> Callable[[uuid.UUID], str]:
+    """reverse(name, args=[pk]) for every row of a table, reversed once: the URL of a sample
+    id, with the row's id put in its place."""
+    sample = uuid.UUID(int=0)
+    head, _, tail = reverse(name, args=[sample]).partition(str(sample))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+@register.simple_tag
+def request_rows(rows: Iterable[ShareRequest], show_case: bool = False) -> SafeString:
+    """The rows of a table of share requests (includes/request_table.html), written here:
+    the dashboard draws up to 150 of them, and through the template engine they were half
+    of a manager's page. Each request needs its case selected with it when `show_case`."""
+    day = _Days()
+    case_url, request_url = _url_of("case_detail"), _url_of("request_detail")
+    statuses: dict[tuple[str, bool], str] = {}  # a status tag depends on these two alone
+
+    def status(row: ShareRequest) -> str:
+        key = (row.status, row.is_overdue)
+        if key not in statuses:
+            statuses[key] = request_status(row)
+        return statuses[key]
+
+    return format_html_join("", "{}", (
+        (format_html(
+            '<tr class="govuk-table__row">{}' + LINK_CELL + CELL + CELL + "</tr>",
+            format_html(LINK_CELL, case_url(row.case_id), row.case.reference)
+            if show_case else "",
+            request_url(row.pk),
+            str(row),
+            status(row),
+            day(row.due_on) or "No date",
+        ),)
+        for row in rows
+    ))
+
+
+@register.simple_tag
+def follow_up_rows(rows: Iterable[FollowUp], show_owner: bool = False) -> SafeString:
+    """The rows of a table of follow-ups (includes/follow_up_table.html), as request_rows.
+    Each follow-up needs its case (and its owner, when `show_owner`) selected with it."""
+    day = _Days()
+    decision_url = _url_of("decision_detail")
+    return format_html_join("", "{}", (
+        (format_html(
+            '<tr class="govuk-table__row">' + CELL + LINK_CELL + "{}" + CELL + "</tr>",
+            row.case.reference,
+            decision_url(row.decision_id) + "#follow-ups",
+            truncatewords(row.action, 12),
+            format_html(CELL, row.owner.display_name) if show_owner else "",
+            format_html("{}{}", day(row.due_on), OVERDUE_TAG if row.is_overdue else ""),
+        ),)
+        for row in rows
+    ))

@@ -1,0 +1,89 @@
+"""request_rows and follow_up_rows (decisions/templatetags/isg.py) write what the template
+loops of includes/request_table.html and follow_up_table.html wrote: the same elements,
+attributes and text, white space between tags aside."""
+
+import datetime
+
+import pytest
+from django.template import engines
+from django.utils import timezone
+
+from decisions.models import FollowUp, ShareRequest
+from tests import factories
+from tests.ui.test_gds_html import _Tokens
+
+
+class _Spaced(_Tokens):
+    """Text also says whether white space begins or ends it ("1 Apr 2026 <strong>…")."""
+
+    def handle_data(self, data):
+        if data.strip():
+            self.tokens.append((" ".join(data.split()), data[0].isspace(), data[-1].isspace()))
+
+OLD_REQUEST_ROWS = """{% load isg %}{% for share_request in rows %}
+    <tr class="govuk-table__row">
+      {% if show_case %}<td class="govuk-table__cell"><a class="govuk-link" href="{% url 'case_detail' share_request.case_id %}">{{ share_request.case.reference }}</a></td>{% endif %}
+      <td class="govuk-table__cell"><a class="govuk-link" href="{% url 'request_detail' share_request.pk %}">{{ share_request }}</a></td>
+      <td class="govuk-table__cell">{% request_status share_request %}</td>
+      <td class="govuk-table__cell">{{ share_request.due_on|date:"j M Y"|default:"No date" }}</td>
+    </tr>
+    {% endfor %}"""  # noqa: E501 (the old templates, verbatim)
+OLD_FOLLOW_UP_ROWS = """{% for follow_up in rows %}
+    <tr class="govuk-table__row">
+      <td class="govuk-table__cell">{{ follow_up.case.reference }}</td>
+      <td class="govuk-table__cell"><a class="govuk-link" href="{% url 'decision_detail' follow_up.decision_id %}#follow-ups">{{ follow_up.action|truncatewords:12 }}</a></td>
+      {% if show_owner %}<td class="govuk-table__cell">{{ follow_up.owner.display_name }}</td>{% endif %}
+      <td class="govuk-table__cell">{{ follow_up.due_on|date:"j M Y" }}{% if follow_up.is_overdue %} <strong class="govuk-tag govuk-tag--red">Overdue</strong>{% endif %}</td>
+    </tr>
+    {% endfor %}"""  # noqa: E501 (the old templates, verbatim)
+
+
+def _tokens(source: str, **context) -> list[tuple]:
+    parser = _Spaced()
+    parser.feed(engines["django"].from_string(source).render(context))
+    return parser.tokens
+
+
+@pytest.fixture
+def rows(world):
+    today = timezone.localdate()
+    case = factories.make_case(world.org, reference="R<&>“1”")
+    requests = [world.share_request]
+    for n, status in enumerate(ShareRequest.Status.values):
+        for due in (None, today - datetime.timedelta(days=3), today, today + datetime.timedelta(9)):
+            requests.append(factories.make_request(
+                case, status=status, due_on=due, counterpart_agency=f"Agency <{n}> & “co”"
+            ))
+    practitioner = world.users["practitioner"]
+    follow_ups = [
+        FollowUp.objects.create(
+            case=case, decision=world.decision, owner=owner, due_on=today + datetime.timedelta(d),
+            created_by=practitioner, done_at=done, action=action,
+        )
+        for d in (-5, 0, 4)
+        for done in (None, timezone.now())
+        for owner in (practitioner, world.users["manager"])
+        for action in ("Ring the school", "<b>Tell</b> " + "the family & the GP " * 5)
+    ]
+    return requests, follow_ups
+
+
+@pytest.mark.parametrize("show_case", [True, False])
+def test_request_rows_are_the_template_loops_rows(rows, show_case):
+    requests = list(
+        ShareRequest.objects.select_related("case").filter(pk__in=[r.pk for r in rows[0]])
+    )
+    assert len(requests) == 29
+    assert _tokens("{% load isg %}{% request_rows rows show_case %}", rows=requests,
+                   show_case=show_case) == _tokens(OLD_REQUEST_ROWS, rows=requests,
+                                                   show_case=show_case)
+
+
+@pytest.mark.parametrize("show_owner", [True, False])
+def test_follow_up_rows_are_the_template_loops_rows(rows, show_owner):
+    follow_ups = list(FollowUp.objects.select_related("case", "owner"))
+    assert len(follow_ups) == 24
+    new = _tokens("{% load isg %}{% follow_up_rows rows show_owner %}", rows=follow_ups,
+                  show_owner=show_owner)
+    assert new == _tokens(OLD_FOLLOW_UP_ROWS, rows=follow_ups, show_owner=show_owner)
+    assert ("Overdue", False, False) in new and ("/b",) not in new
