@@ -182,7 +182,7 @@ PAGES = {
     "decision record": (decision_record, 26),
     "wizard question": (wizard_question, 13),
     "check your answers": (check_answers, 14),
-    "audit list": (audit_list, 13),
+    "audit list": (audit_list, 11),  # 13 until a lone organisation was no longer read by name
     "audit detail": (audit_detail, 13),
     "approval queue": (approval_queue, 12),
     "guidance library": (guidance_library, 10),

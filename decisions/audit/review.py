@@ -22,11 +22,11 @@ from isg.ui.formatting import DATE, date_time
 from isg.ui.forms import form_helper
 
 PAGE_SIZE = 50
-# What a row of the list shows (decisions/templatetags/isg.py, audit_rows): not the snapshot
-# or the hashes, which are most of an entry's bytes.
+# What a row of the list shows (decisions/templatetags/isg.py, audit_rows), read as named
+# values_list rows: not the snapshot or the hashes, which are most of an entry's bytes.
 LIST_COLUMNS = (
-    "sequence", "created_at", "actor_label", "action", "outcome",
-    "actor__username", "actor__first_name", "actor__last_name", "case__reference",
+    "sequence", "created_at", "organisation_id", "actor_id", "actor_label", "action",
+    "outcome", "actor__username", "actor__first_name", "actor__last_name", "case__reference",
 )
 CSV_CHUNK_SIZE = 2000
 # Spreadsheets run cells starting with these as formulas (CSV injection).
@@ -143,7 +143,12 @@ def reviewable(user: User, query: QueryDict) -> tuple[QuerySet[AuditEntry], Audi
     organisation_ids = selectors.audit_organisations_for(user)
     if not organisation_ids:
         raise Http404("No audit log for you here")
-    organisations = list(Organisation.objects.filter(pk__in=organisation_ids))
+    # The form names the organisations only to choose between two or more.
+    organisations = (
+        list(Organisation.objects.filter(pk__in=organisation_ids))
+        if len(organisation_ids) > 1
+        else []
+    )
     form = AuditFilterForm(query or None, organisations=organisations)
     return form.apply(selectors.audit_entries_for(user)), form
 

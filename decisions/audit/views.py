@@ -41,7 +41,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     """Newest first, keyset-paginated on sequence: no OFFSET and no COUNT(*)."""
     entries, form = review.reviewable(user_of(request), request.GET)
     before, after = _position(request, "before"), _position(request, "after")
-    rows = entries.select_related("actor", "case").only(*review.LIST_COLUMNS)
+    rows = entries.values_list(*review.LIST_COLUMNS, named=True)  # no model per row
     if after and not before:
         page = list(rows.filter(sequence__gt=after).order_by("sequence")[: review.PAGE_SIZE + 1])
         has_newer = len(page) > review.PAGE_SIZE

@@ -26,6 +26,12 @@ from isg.accounts.security import recent_auth_required
 from isg.ui.forms import posted_data
 
 QUEUE_PER_PAGE = 50
+# What a row of the queue shows (decisions/templatetags/isg.py, approval_rows): not the
+# decision's facts, rationale or findings.
+QUEUE_COLUMNS = (
+    "outcome", "decided_at", "case__reference", "share_request__urgency",
+    "decided_by__username", "decided_by__first_name", "decided_by__last_name",
+)
 LIFECYCLE_FORM = "decisions/lifecycle/form.html"
 
 
@@ -40,9 +46,8 @@ def _back_to_decision(request: HttpRequest, decision: Decision, message: str) ->
 def approval_queue(request: HttpRequest) -> HttpResponse:
     if not organisations_where(user_of(request), (Role.MANAGER,)):
         raise Http404("Only managers approve decisions")
-    page = Paginator(selectors.approval_queue_for(user_of(request)), QUEUE_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    queue = selectors.approval_queue_for(user_of(request)).only(*QUEUE_COLUMNS)
+    page = Paginator(queue, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "decisions/approvals/queue.html", {"page": page})
 
 

@@ -1,6 +1,7 @@
 import datetime
 import uuid
 from collections.abc import Callable, Iterable
+from html import escape
 from typing import Any
 from urllib.parse import quote
 
@@ -10,9 +11,10 @@ from django.template.defaultfilters import date, truncatewords
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 
-from decisions.models import AuditEntry, FollowUp, ShareRecord, ShareRequest
+from decisions.models import AuditEntry, Decision, FollowUp, ShareRecord, ShareRequest
 from guidance.vocabulary import recommendation_label as _recommendation_label
 from isg.ui import gds_html
 
@@ -50,32 +52,32 @@ def gds_field(field: BoundField, **options: str) -> SafeString:
 
 
 @register.simple_tag
-def audit_rows(entries: Iterable[AuditEntry]) -> SafeString:
+def audit_rows(rows: Iterable[Any]) -> SafeString:
     """The audit log's table rows, written here: 50 rows through the template engine were
-    most of the list's time. Each entry needs its actor and case selected with it."""
+    most of the list's time. Each row is a named values_list row of `review.LIST_COLUMNS`
+    (no model built per entry). Every value is escaped as format_html would."""
     days: dict[datetime.date, str] = {}
 
     def when(moment: datetime.datetime) -> str:
         """As `|date:"j M Y, H:i:s"`; the day's words worked out once per day shown."""
         local = localtime(moment)  # what the template did before |date, with USE_TZ on
-        if local.date() not in days:
-            days[local.date()] = date(local, "j M Y")
-        return f"{days[local.date()]}, {local:%H:%M:%S}"
+        day = local.date()
+        if day not in days:
+            days[day] = date(local, "j M Y")
+        return f"{days[day]}, {local:%H:%M:%S}"
 
-    return format_html_join("", AUDIT_ROW, (
-        (
-            reverse("audit_detail", args=[entry.sequence]),
-            entry.sequence,
-            when(entry.created_at),
-            _actor(entry),
-            ACTIONS.get(entry.action, entry.action),
-            entry.case.reference if entry.case else "",
-            entry.outcome,
-        )
-        for entry in entries
-    ))
+    url = _url_of("audit_detail", URL_MARK)
+    cells = []
+    for row in rows:
+        cells.append(AUDIT_ROW.format(
+            url(row.sequence), row.sequence, when(row.created_at),
+            escape(_actor(row)), escape(str(ACTIONS.get(row.action, row.action))),
+            escape(row.case__reference or ""), escape(row.outcome),
+        ))
+    return mark_safe("".join(cells))
 
 
+URL_MARK = 987654321
 ACTIONS = dict(AuditEntry.Action.choices)
 AUDIT_ROW = (
     '<tr class="govuk-table__row">'
@@ -86,10 +88,54 @@ AUDIT_ROW = (
 )
 
 
-def _actor(entry: AuditEntry) -> str:
-    if entry.actor:
-        return entry.actor.display_name
-    return f"“{entry.actor_label}”" if entry.actor_label else "System"
+def _actor(row: Any) -> str:
+    """User.display_name (AbstractUser.get_full_name, else the username) from the row's
+    columns; for an entry without a user, the name they gave, or the system."""
+    if row.actor_id is not None:
+        return f"{row.actor__first_name} {row.actor__last_name}".strip() or row.actor__username
+    return f"“{row.actor_label}”" if row.actor_label else "System"
+
+
+def _url_of(name: str, sample: Any = None) -> Callable[[Any], str]:
+    """reverse(name, args=[pk]) for every row of a table, reversed once: the URL of a sample
+    argument (a UUID unless given), with the row's own put in its place. reverse() has
+    already percent-encoded the path, so it needs no HTML escaping."""
+    sample = uuid.UUID(int=0) if sample is None else sample
+    head, _, tail = reverse(name, args=[sample]).partition(str(sample))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+@register.simple_tag
+def approval_rows(decisions: Iterable[Decision]) -> SafeString:
+    """The approval queue's table rows (includes/approval_queue_table.html), written here as
+    the template wrote them. Each decision needs its case, request and decider selected."""
+    url = _url_of("approval_verdict")
+    rows = []
+    for decision in decisions:
+        urgency = decision.share_request.urgency
+        rows.append(APPROVAL_ROW.format(
+            reference=escape(decision.case.reference),
+            href=url(decision.pk),
+            outcome=escape(str(decision.get_outcome_display())),
+            by=escape(decision.decided_by.display_name if decision.decided_by else ""),
+            urgency="Routine" if urgency == "routine" else URGENT_TAG.format(
+                escape(capfirst(urgency) or "")
+            ),
+            decided=escape(date(localtime(decision.decided_at), "j M Y, H:i")),
+        ))
+    return mark_safe("".join(rows))
+
+
+URGENT_TAG = '<strong class="govuk-tag govuk-tag--red">{}</strong>'
+APPROVAL_ROW = (
+    '<tr class="govuk-table__row">'
+    '<td class="govuk-table__cell">{reference}</td>'
+    '<td class="govuk-table__cell"><a class="govuk-link" href="{href}">{outcome}'
+    '<span class="govuk-visually-hidden">, case {reference}</span></a> by {by}</td>'
+    '<td class="govuk-table__cell">{urgency}</td>'
+    '<td class="govuk-table__cell">{decided}</td>'
+    "</tr>"
+)
 
 
 @register.simple_tag
@@ -143,12 +189,6 @@ class _Days:
         return self.seen[day]
 
 
-def _url_of(name: str) -> Callable[[uuid.UUID], str]:
-    """reverse(name, args=[pk]) for every row of a table, reversed once: the URL of a sample
-    id, with the row's id put in its place."""
-    sample = uuid.UUID(int=0)
-    head, _, tail = reverse(name, args=[sample]).partition(str(sample))
-    return lambda pk: f"{head}{pk}{tail}"
 
 
 @register.simple_tag
