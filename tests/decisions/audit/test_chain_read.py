@@ -181,9 +181,7 @@ def test_rows_django_would_not_write_give_the_same_verdicts(world):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="PostgreSQL's uuid and jsonb cannot hold these forms"
-)
+@pytest.mark.sqlite  # PostgreSQL's uuid and jsonb cannot hold these forms
 def test_stored_forms_only_the_reference_reads_are_still_intact(world):
     """SQLite keeps what it is given: a snapshot with a space around it and a time written
     with a "T" are what Django reads back as the same values, though not the form Django
