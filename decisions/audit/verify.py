@@ -171,7 +171,8 @@ def check_row(
         return sequence, f"signed with key {row[12]!r}, which is not configured (AUDIT_KEY)"
     mac = mac.copy()
     mac.update(content)
-    if not hmac_lib.compare_digest(mac.hexdigest(), row[14]):
+    # As bytes: compare_digest refuses text that is not ASCII, and a forger may store any.
+    if not hmac_lib.compare_digest(mac.hexdigest().encode(), str(row[14]).encode()):
         return sequence, (
             "HMAC mismatch although the SHA-256 matches: the entry was forged, or edited and "
             "re-hashed by someone without the audit key"

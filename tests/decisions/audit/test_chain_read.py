@@ -213,6 +213,7 @@ def test_stored_forms_only_the_reference_reads_are_still_intact(world):
         "UPDATE decisions_auditentry SET sequence = sequence + 100 WHERE sequence = 3",
         "UPDATE decisions_auditentry SET prev_hash = 'f' WHERE sequence = 5",
         "UPDATE decisions_auditentry SET hmac = 'f' WHERE sequence = 7",
+        "UPDATE decisions_auditentry SET hmac = 'é' || substr(hmac, 2) WHERE sequence = 7",
         "UPDATE decisions_auditentry SET outcome = 'do_not_share' WHERE sequence = 8",
         "rehash 4 without the key",
         "rehash 8 with another key",
