@@ -78,7 +78,6 @@ def worker_plan(practitioners: int, managers: int) -> dict:
     answers, steps = {}, {}
     for framework in volume_data.FACT_SETS:
         templates = volume_data.decision_templates(framework)
-        template = templates[0]
         definition = catalogue.definition(framework)
         # An answer to every question, not only those on the first template's path: a user
         # may resume a generated draft that went another way. The first template's answers
@@ -91,7 +90,11 @@ def worker_plan(practitioners: int, managers: int) -> dict:
             for q in definition["questions"]
             if q["fact"] in known
         }
-        steps[framework] = template.raw_answers
+        # Likewise every record step any template reaches (a resumed draft may need "items"
+        # where the first template's path had none), the first template's taking precedence.
+        steps[framework] = {}
+        for other in reversed(templates):
+            steps[framework].update(other.raw_answers)
 
     def accounts(role, count):
         chosen = (
