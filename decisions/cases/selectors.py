@@ -17,7 +17,7 @@ from decisions.models import (
     ShareRequest,
 )
 from isg.accounts.models import Role, User
-from isg.accounts.roles import CASE_WRITERS, organisations_where
+from isg.accounts.roles import CASE_WRITERS, has_role, organisations_where
 
 M = TypeVar("M", bound=Model)
 
@@ -83,11 +83,8 @@ def can_write_case(user: User, case_id: Any) -> bool:
 
 
 def may_manage_access(user: User, case: Case) -> bool:
-    """The organisation's safeguarding lead restricts a case and names who may see it.
-
-    Asked of the memberships the request has already loaded (organisations_where), not with
-    a query of its own: the case page asks it on every view."""
-    return case.organisation_id in organisations_where(user, (Role.LEAD,))
+    """The organisation's safeguarding lead restricts a case and names who may see it."""
+    return has_role(user, case.organisation_id, (Role.LEAD,))
 
 
 def can_create_cases(user: User) -> bool:

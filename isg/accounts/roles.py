@@ -54,7 +54,7 @@ def organisations_where(user: User, roles: tuple[str, ...]) -> list[int]:
 
 
 def has_role(user: User, organisation: Organisation | int, roles: tuple[str, ...]) -> bool:
+    """Whether the user holds one of `roles` in the organisation: asked of the memberships the
+    request has already loaded, like organisations_where."""
     organisation_id = organisation.pk if isinstance(organisation, Organisation) else organisation
-    return Membership.objects.filter(
-        user=user, organisation_id=organisation_id, role__in=roles
-    ).exists()
+    return organisation_id in organisations_where(user, roles)
