@@ -56,15 +56,12 @@ def audit_rows(rows: Iterable[Any]) -> SafeString:
     """The audit log's table rows, written here: 50 rows through the template engine were
     most of the list's time. Each row is a named values_list row of `review.LIST_COLUMNS`
     (no model built per entry). Every value is escaped as format_html would."""
-    days: dict[datetime.date, str] = {}
+    day = _Days()
 
     def when(moment: datetime.datetime) -> str:
-        """As `|date:"j M Y, H:i:s"`; the day's words worked out once per day shown."""
+        """As `|date:"j M Y, H:i:s"`."""
         local = localtime(moment)  # what the template did before |date, with USE_TZ on
-        day = local.date()
-        if day not in days:
-            days[day] = date(local, "j M Y")
-        return f"{days[day]}, {local:%H:%M:%S}"
+        return f"{day(local.date())}, {local:%H:%M:%S}"
 
     url = _url_of("audit_detail", URL_MARK)
     cells = []
