@@ -142,11 +142,8 @@ def check_row(
     expected_prev: str,
     keys: dict[str, AuditKey],
     macs: dict[str, hmac_lib.HMAC],
-    content: bytes | None = None,
 ) -> tuple[int, str] | None:
-    """The first problem with one row of CHAIN_FIELDS, as (sequence, why), or None.
-
-    `content` is the row's canonical bytes if the caller has them (`chain_rows`)."""
+    """The first problem with one row of CHAIN_FIELDS, as (sequence, why), or None."""
     sequence = row[0]
     if sequence > expected_sequence:
         missing = (
@@ -162,8 +159,7 @@ def check_row(
             f"broken link: its prev_hash is not the hash of entry {sequence - 1} "
             "(entries reordered, or an entry inserted or replaced before it)"
         )
-    if content is None:
-        content = canonical_bytes(*row[:13])
+    content = canonical_bytes(*row[:13])
     if hashlib.sha256(content).hexdigest() != row[13]:
         return sequence, "content changed: its SHA-256 does not match what is stored"
     mac = macs.get(row[12])
