@@ -1,21 +1,17 @@
 """Cases, the people connected to them, and share requests: thin views over
 cases.selectors (who may see what) and cases.services (every change)."""
 
-from collections.abc import Callable
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from decisions.cases import selectors, services
 from decisions.cases.forms import CaseEditForm, CaseForm, PersonForm, ShareRequestForm
 from decisions.cases.history import changes_of
-from decisions.models import Case
 from decisions.pages import form_page
 from isg.accounts.models import Organisation
 from isg.accounts.roles import CASE_WRITERS, organisations_where, user_of
@@ -86,76 +82,61 @@ def case_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _case_form(
-    request: HttpRequest,
-    case_id: UUID,
-    make_form: Callable[[QueryDict | None, Case], BaseForm],
-    save: Callable[[Case, Any], tuple[str, HttpResponse]],
-    *,
-    title: str,
-) -> HttpResponse:
-    """A form on a case the user may change: `save(case, form)` makes the change through a
-    service and says what to tell the user and where to go next."""
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = selectors.get_case_for(user_of(request), case_id, write=True)
 
-    def done(form: Any) -> HttpResponse:
-        message, response = save(case, form)
-        messages.success(request, message)
-        return response
+    def update(form: CaseEditForm) -> HttpResponse:
+        services.case_update(user=user_of(request), case=case, **form.cleaned_data)
+        messages.success(request, "Case updated")
+        return redirect("case_detail", case_id=case.pk)
 
     return form_page(
         request,
-        make_form(posted_data(request), case),
-        done,
+        CaseEditForm(posted_data(request), instance=case),
+        update,
         template=CASE_FORM,
         case=case,
-        title=title,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    def update(case: Case, form: CaseEditForm) -> tuple[str, HttpResponse]:
-        services.case_update(user=user_of(request), case=case, **form.cleaned_data)
-        return "Case updated", redirect("case_detail", case_id=case.pk)
-
-    return _case_form(
-        request,
-        case_id,
-        lambda data, case: CaseEditForm(data, instance=case),
-        update,
         title="Edit case",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def person_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    def add(case: Case, form: PersonForm) -> tuple[str, HttpResponse]:
-        person = services.person_add(user=user_of(request), case=case, **form.cleaned_data)
-        return f"{person.role_label} added", redirect("case_detail", case_id=case.pk)
+    case = selectors.get_case_for(user_of(request), case_id, write=True)
 
-    return _case_form(
+    def add(form: PersonForm) -> HttpResponse:
+        person = services.person_add(user=user_of(request), case=case, **form.cleaned_data)
+        messages.success(request, f"{person.role_label} added")
+        return redirect("case_detail", case_id=case.pk)
+
+    return form_page(
         request,
-        case_id,
-        lambda data, case: PersonForm(data),
+        PersonForm(posted_data(request)),
         add,
+        template=CASE_FORM,
+        case=case,
         title="Add a person connected to the case",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def request_open(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    def open_request(case: Case, form: ShareRequestForm) -> tuple[str, HttpResponse]:
+    case = selectors.get_case_for(user_of(request), case_id, write=True)
+
+    def open_request(form: ShareRequestForm) -> HttpResponse:
         share_request = services.share_request_open(
             user=user_of(request), case=case, **form.cleaned_data
         )
-        return "Request opened", redirect("request_detail", request_id=share_request.pk)
+        messages.success(request, "Request opened")
+        return redirect("request_detail", request_id=share_request.pk)
 
-    return _case_form(
+    return form_page(
         request,
-        case_id,
-        lambda data, case: ShareRequestForm(data),
+        ShareRequestForm(posted_data(request)),
         open_request,
+        template=CASE_FORM,
+        case=case,
         title="Open a share request",
     )
 
