@@ -98,6 +98,15 @@ def _force_login_passes_two_factor():
     Client.force_login = original
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: one test's cached report or API rate count must
+    not answer for another's rows, which may reuse the same primary keys."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def run_tasks():
     """Run the task queue's due tasks now, in this process: `run_tasks()` returns how many ran.

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
 
+from decisions.models import AuditEntry, ExchangeRequest
 from decisions.reports.counts import (
     approvals,
     complaints,
@@ -79,19 +81,63 @@ FIGURES: dict[str, Callable[[Organisation, Period], Figure]] = {
 }
 
 
+# A backstop: every change the figures count is caught by `data_version`; this bounds how
+# long a change made some other way (the admin site, SQL) can go unseen.
+CACHE_SECONDS = 600
+
+
+def data_version(organisation: Organisation) -> tuple[int, int]:
+    """What moves whenever a figure may: the organisation's latest audit entry (every write a
+    figure counts is audited in the organisation's own log) and the number of requests other
+    organisations have sent it (those are audited in the sender's log). Two indexed reads."""
+    latest = (
+        AuditEntry.objects.filter(organisation=organisation)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
+    )
+    incoming = ExchangeRequest.objects.filter(to_organisation=organisation).count()
+    return latest or 0, incoming
+
+
+def _cache_key(organisation: Organisation, period: Period) -> str:
+    latest, incoming = data_version(organisation)
+    today = timezone.localdate()
+    return (
+        f"isg:report:{organisation.pk}:{period.first}:{period.last}:{today}:{latest}:{incoming}"
+    )
+
+
 def figure(organisation: Organisation, period: Period, slug: str) -> Figure:
-    """One figure (a chart image, one figure's CSV); KeyError for an unknown slug."""
-    return FIGURES[slug](organisation, period)
+    """One figure (a chart image, one figure's CSV); KeyError for an unknown slug. Taken from
+    the cached report when the page has just been shown, as it has for its charts."""
+    build = FIGURES[slug]
+    cached = cache.get(_cache_key(organisation, period))
+    if cached is not None:
+        return next(f for f in cached[0] if f.slug == slug)
+    return build(organisation, period)
 
 
 def report(organisation: Organisation, period: Period) -> Report:
-    """Every figure for the organisation over the period (a fixed number of queries)."""
-    today = timezone.localdate()
-    overdue_requests, overdue_follow_ups = overdue_now(organisation, today)
+    """Every figure for the organisation over the period (a fixed number of queries).
+
+    Kept in the cache until anything it counts changes (`data_version`), or the day does:
+    the figures read the whole period's records, so a report of a large organisation takes
+    a second or two to count, and a lead looks at the same one several times — the page, its
+    charts, the CSV.
+    """
+    key = _cache_key(organisation, period)
+    cached = cache.get(key)
+    if cached is None:
+        today = timezone.localdate()
+        figures = [build(organisation, period) for build in FIGURES.values()]
+        cached = (figures, *overdue_now(organisation, today), today)
+        cache.set(key, cached, CACHE_SECONDS)
+    figures, overdue_requests, overdue_follow_ups, today = cached
     return Report(
         organisation=organisation,
         period=period,
-        figures=[build(organisation, period) for build in FIGURES.values()],
+        figures=figures,
         overdue_requests_now=overdue_requests,
         overdue_follow_ups_now=overdue_follow_ups,
         today=today,

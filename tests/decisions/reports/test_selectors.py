@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from decisions.cases import services as case_services
 from decisions.models import (
     SHARING_OUTCOMES,
     Approval,
@@ -468,5 +469,37 @@ def test_the_report_costs_the_same_queries_whatever_the_data(db):
     assert queries() == small == empty
     # One a figure; a second for sharing without consent (decided, shared), late requests
     # (due, decided late), the agencies (the top ten, the total) and the exchanges (asked of
-    # us, by us); two for today's overdue counts.
-    assert small == len(selectors.FIGURES) + 4 + 2
+    # us, by us); two for today's overdue counts; two for the data version the cache is
+    # keyed on (selectors.data_version).
+    assert small == len(selectors.FIGURES) + 4 + 2 + 2
+
+
+def test_a_report_is_counted_again_when_what_it_counts_changes_and_only_then(db):
+    org = factories.make_organisation("Riverside")
+    other = factories.make_organisation("Northgate")
+    period = Period.default()
+    practitioner = factories.make_user(org, Role.PRACTITIONER)
+    case = factories.make_case(org, assigned=[practitioner])
+    first = selectors.report(org, period)
+    with CaptureQueriesContext(connection) as captured:
+        again = selectors.report(org, period)
+        chart = selectors.figure(org, period, "requests")
+    assert len(captured) == 4  # the data version, twice: nothing counted again
+    assert [f.table for f in again.figures] == [f.table for f in first.figures]
+    assert chart.table == first.figure("requests").table
+
+    # A request received: audited in the organisation's own log, so counted at once.
+    case_services.share_request_open(
+        user=practitioner, case=case, direction=ShareRequest.INCOMING, counterpart_agency="GP",
+        counterpart_contact="Dr Lee", counterpart_role="GP", purpose="Assess risk",
+        information_requested="Attendance",
+    )
+    received = selectors.report(org, period).figure("requests")
+    assert sum(series(received, "Incoming (asked of us)")) == 1
+    assert sum(series(selectors.figure(org, period, "requests"), "Incoming (asked of us)")) == 1
+
+    # A request another organisation sends is audited in the sender's log only.
+    sender = factories.make_user(other, Role.PRACTITIONER)
+    factories.make_exchange(factories.make_case(other, assigned=[sender]), org, sender)
+    exchanges = selectors.report(org, period).figure("exchanges")
+    assert series(exchanges, "Asked of us") == [1]
