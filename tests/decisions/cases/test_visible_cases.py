@@ -1,0 +1,53 @@
+"""Which cases a practitioner sees: read from their assignments, so its cost follows their
+caseload, never the size of their organisation; and a case assigned within a request is
+theirs for the rest of it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from decisions.cases import selectors, services
+from decisions.models import Case
+from decisions.seeding import volume
+from isg.accounts.models import Role, User
+from tests import factories
+
+
+@pytest.fixture
+def practitioner(db):
+    volume.seed(200)
+    return User.objects.get(username=volume.username(0, "practitioner", 1))
+
+
+@pytest.mark.sqlite
+def test_sqlite_never_walks_the_organisations_cases(practitioner):
+    with CaptureQueriesContext(connection) as captured:
+        assert list(selectors.cases_for(practitioner))
+        assert list(selectors.open_requests_for(practitioner)) is not None
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}", ())
+            plan = "\n".join(" ".join(map(str, row)) for row in cursor.fetchall())
+            assert "decisions_c_organis" not in plan, (query["sql"], plan)
+
+
+def test_practitioners_see_exactly_their_assigned_cases_of_their_organisations(practitioner):
+    organisation = practitioner.memberships.get().organisation
+    assigned = set(practitioner.assigned_cases.values_list("pk", flat=True))
+    assert assigned
+    elsewhere = factories.make_case(factories.make_organisation("Elsewhere"))
+    elsewhere.assigned.add(practitioner)  # assigned, but not a member there
+    seen = set(selectors.cases_for(practitioner).values_list("pk", flat=True))
+    assert seen == assigned
+    assert set(Case.objects.filter(pk__in=seen).values_list("organisation", flat=True)) == {
+        organisation.pk
+    }
+
+
+def test_a_case_opened_in_a_request_is_the_users_for_the_rest_of_it(db):
+    organisation = factories.make_organisation("Riverside")
+    user = factories.make_user(organisation, Role.PRACTITIONER)
+    assert not selectors.cases_for(user).exists()  # cached on the user for the request
+    case = services.case_create(user=user, organisation=organisation, reference="RIV-9")
+    assert selectors.can_write_case(user, case.pk)
+    assert list(selectors.cases_for(user)) == [case]
