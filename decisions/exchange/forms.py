@@ -11,7 +11,7 @@ from decisions.cases.selectors import cases_writable_by
 from decisions.models import Case, ShareRequest
 from isg.accounts.models import Organisation, User
 from isg.ui.fields import date_input, text_area, yes_or_no
-from isg.ui.forms import TextAreasForm, form_helper
+from isg.ui.forms import TextAreasForm, cleaned_values, form_helper
 
 NEW_CASE = "new"
 
@@ -72,10 +72,7 @@ class AskForm(OrganisationChoiceForm):
 
     def request_fields(self) -> dict[str, Any]:
         """What the asking service takes besides the organisation."""
-        return {
-            name: self.cleaned_data[name]
-            for name in ("purpose", "information_requested", "urgency", "due_on")
-        }
+        return cleaned_values(self, "purpose", "information_requested", "urgency", "due_on")
 
 
 class CaseChoiceForm(forms.Form):

@@ -11,7 +11,7 @@ from decisions.lifecycle.selectors import follow_up_owners_for
 from decisions.models import Approval, Decision, ShareRecord
 from isg.accounts.models import User
 from isg.ui.fields import date_input, text_area, yes_or_no
-from isg.ui.forms import TextAreasForm, form_helper
+from isg.ui.forms import TextAreasForm, cleaned_values, form_helper
 
 
 class VerdictForm(forms.Form):
@@ -193,10 +193,7 @@ class SharedForm(OptionalFollowUp):
         return shared_on
 
     def share_fields(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name]
-            for name in ("what_was_shared", "shared_with", "shared_on", "method")
-        }
+        return cleaned_values(self, "what_was_shared", "shared_with", "shared_on", "method")
 
 
 class NotSharedForm(OptionalFollowUp):
@@ -230,7 +227,4 @@ class NotSharedForm(OptionalFollowUp):
         )
 
     def not_shared_fields(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name]
-            for name in ("not_shared_reasons", "requester_told", "requester_told_how")
-        }
+        return cleaned_values(self, "not_shared_reasons", "requester_told", "requester_told_how")
