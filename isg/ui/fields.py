@@ -65,6 +65,24 @@ def text_area(
     )
 
 
+def text_input(
+    label: str,
+    *,
+    help_text: str = "",
+    max_length: int,
+    required: bool = True,
+    error: str = "",
+) -> forms.CharField:
+    """A one-line free-text answer; `error` is the message when it is required."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=max_length,
+        required=required,
+        error_messages={"required": error} if error else None,
+    )
+
+
 def date_input(label: str, *, error: str) -> DateInputField:
     """A GOV.UK day, month and year, with an example; `error` is the message when it is empty."""
     field = DateInputField(label=label, help_text="For example, 27 3 2026")
