@@ -72,6 +72,19 @@ def key_id(name: str, public_key: bytes) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
+def _key_text(text: str, what: str, form: str) -> tuple[str, int, bytes]:
+    """The name, stated key ID and 32 key bytes of ``name+keyid+base64(0x01 || key)``, the
+    form both keys are written in; `form` is how the text should look, for the error."""
+    name, _, rest = text.partition("+")
+    id_hex, _, material = rest.partition("+")
+    if not re.fullmatch(r"[0-9a-f]{8}", id_hex):
+        raise NoteError(f"a {what} is {form}")
+    raw = _b64decode(material, f"the {what}")
+    if len(raw) != 33 or raw[0] != ED25519:
+        raise NoteError(f"the {what} is not an Ed25519 key (type 0x01, 32 bytes)")
+    return check_key_name(name), int(id_hex, 16), raw[1:]
+
+
 @dataclass(frozen=True)
 class VerifierKey:
     """A trusted public key: its name, key ID and 32 raw Ed25519 bytes."""
@@ -91,16 +104,13 @@ class VerifierKey:
     @classmethod
     def from_string(cls, text: str) -> VerifierKey:
         """Parse ``name+keyid+base64(0x01 || key)``, checking the key ID matches."""
-        text = text.strip()
-        name, _, rest = text.partition("+")
-        id_hex, _, material = rest.partition("+")
-        if not re.fullmatch(r"[0-9a-f]{8}", id_hex):
-            raise NoteError("a verifier key is name+keyid+key, the key ID 8 lowercase hex digits")
-        raw = _b64decode(material, "the verifier key")
-        if len(raw) != 33 or raw[0] != ED25519:
-            raise NoteError("the verifier key is not an Ed25519 key (type 0x01, 32 bytes)")
-        key = cls(check_key_name(name), raw[1:])
-        if key.key_id != int(id_hex, 16):
+        name, stated_id, public_key = _key_text(
+            text.strip(),
+            "verifier key",
+            "name+keyid+key, the key ID 8 lowercase hex digits",
+        )
+        key = cls(name, public_key)
+        if key.key_id != stated_id:
             raise NoteError("the verifier key's key ID does not match its name and key")
         return key
 
@@ -152,15 +162,11 @@ class SignerKey:
         text = text.strip()
         if not text.startswith(SIGNER_PREFIX):
             raise NoteError("a signer key starts with PRIVATE+KEY+")
-        name, _, rest = text[len(SIGNER_PREFIX) :].partition("+")
-        id_hex, _, material = rest.partition("+")
-        if not re.fullmatch(r"[0-9a-f]{8}", id_hex):
-            raise NoteError("a signer key is PRIVATE+KEY+name+keyid+key")
-        raw = _b64decode(material, "the signer key")
-        if len(raw) != 33 or raw[0] != ED25519:
-            raise NoteError("the signer key is not an Ed25519 key (type 0x01, 32 bytes)")
-        key = cls(check_key_name(name), raw[1:])
-        if key.verifier.key_id != int(id_hex, 16):
+        name, stated_id, seed = _key_text(
+            text[len(SIGNER_PREFIX) :], "signer key", "PRIVATE+KEY+name+keyid+key"
+        )
+        key = cls(name, seed)
+        if key.verifier.key_id != stated_id:
             raise NoteError("the signer key's key ID does not match its name and key")
         return key
 

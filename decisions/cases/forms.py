@@ -7,7 +7,7 @@ from django import forms
 
 from decisions.models import Case, Person, RecordKind, ShareRequest
 from isg.accounts.models import Organisation, Role, User
-from isg.ui.fields import DateInputField, ModelMultipleChoiceField
+from isg.ui.fields import DateInputField, ModelMultipleChoiceField, text_area, text_input
 from isg.ui.forms import form_helper
 
 
@@ -32,25 +32,27 @@ RECORD_KIND_HELP = (
 
 
 class CaseForm(forms.Form):
-    reference = forms.CharField(
-        max_length=40,
+    reference = text_input(
+        "Reference",
         help_text="Your organisation's reference. Do not use the child's name.",
-        error_messages={"required": "Enter a case reference"},
+        max_length=40,
+        error="Enter a case reference",
     )
-    child_name = forms.CharField(
-        label="Child or young person's name",
+    child_name = text_input(
+        "Child or young person's name",
+        help_text="Kept with the case and never shown outside your organisation.",
         max_length=200,
         required=False,
-        help_text="Kept with the case and never shown outside your organisation.",
     )
     child_date_of_birth = DateInputField(
         label="Child's date of birth", required=False, help_text="For example, 27 3 2014"
     )
-    summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
+    summary = text_area(
+        "Summary",
+        help_text="Why the case is open, in a sentence or two.",
+        rows=4,
         max_length=2000,
         required=False,
-        help_text="Why the case is open, in a sentence or two.",
     )
 
     record_kind = forms.ChoiceField(

@@ -10,8 +10,8 @@ from django.utils import timezone
 from decisions.cases.selectors import cases_writable_by
 from decisions.models import Case, ShareRequest
 from isg.accounts.models import Organisation, User
-from isg.ui.fields import date_input, text_area, yes_or_no
-from isg.ui.forms import TextAreasForm, form_helper
+from isg.ui.fields import date_input, radios, text_area, text_input, yes_or_no
+from isg.ui.forms import TextAreasForm, cleaned_values, form_helper
 
 NEW_CASE = "new"
 
@@ -22,11 +22,10 @@ class OrganisationChoiceForm(forms.Form):
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisations = {str(org.pk): org for org in organisations}
-        self.fields["to_organisation"] = forms.ChoiceField(
-            label="Which organisation?",
+        self.fields["to_organisation"] = radios(
+            "Which organisation?",
             choices=[(pk, org.name) for pk, org in self.organisations.items()],
-            widget=forms.RadioSelect,
-            error_messages={"required": "Select an organisation"},
+            error="Select an organisation",
         )
 
     def organisation(self) -> Organisation:
@@ -72,10 +71,7 @@ class AskForm(OrganisationChoiceForm):
 
     def request_fields(self) -> dict[str, Any]:
         """What the asking service takes besides the organisation."""
-        return {
-            name: self.cleaned_data[name]
-            for name in ("purpose", "information_requested", "urgency", "due_on")
-        }
+        return cleaned_values(self, "purpose", "information_requested", "urgency", "due_on")
 
 
 class CaseChoiceForm(forms.Form):
@@ -89,15 +85,14 @@ class CaseChoiceForm(forms.Form):
         self.organisation = organisation
         cases = cases_writable_by(user).filter(organisation=organisation)
         self.cases = {str(case.pk): case for case in cases}
-        self.fields["case"] = forms.ChoiceField(
-            label="Which of your cases is it about?",
+        self.fields["case"] = radios(
+            "Which of your cases is it about?",
             choices=[*((pk, case.reference) for pk, case in self.cases.items()),
                      (NEW_CASE, "A new case")],
-            widget=forms.RadioSelect,
-            error_messages={"required": "Select a case, or a new case"},
+            error="Select a case, or a new case",
         )
-        self.fields["new_reference"] = forms.CharField(
-            label="Reference for the new case",
+        self.fields["new_reference"] = text_input(
+            "Reference for the new case",
             help_text="Your organisation's reference. Do not use the child's name.",
             max_length=40,
             required=False,
@@ -183,11 +178,11 @@ class CorrectionForm(TextAreasForm):
 
 
 class ComplaintForm(forms.Form):
-    made_by = forms.CharField(
-        label="Who complained",
+    made_by = text_input(
+        "Who complained",
         help_text="Their role, for example the child's parent. Not their name.",
         max_length=200,
-        error_messages={"required": "Enter who complained"},
+        error="Enter who complained",
     )
     received_on = date_input("Received on", error="Enter the date the complaint was received")
     details = text_area(

@@ -10,20 +10,19 @@ from django.utils import timezone
 from decisions.lifecycle.selectors import follow_up_owners_for
 from decisions.models import Approval, Decision, ShareRecord
 from isg.accounts.models import User
-from isg.ui.fields import date_input, text_area, yes_or_no
-from isg.ui.forms import TextAreasForm, form_helper
+from isg.ui.fields import date_input, radios, text_area, text_input, yes_or_no
+from isg.ui.forms import TextAreasForm, cleaned_values, form_helper
 
 
 class VerdictForm(forms.Form):
-    verdict = forms.ChoiceField(
-        label="Your verdict",
+    verdict = radios(
+        "Your verdict",
         choices=[
             (Approval.Verdict.APPROVED, "Approve: the information may be shared as recorded"),
             (Approval.Verdict.REJECTED, "Reject: nothing may be shared under this decision"),
             (Approval.Verdict.MORE_INFO, "Ask the practitioner for more information first"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select approve, reject or ask for more information"},
+        error="Select approve, reject or ask for more information",
     )
     reasons = text_area(
         "Your reasons, or your question",
@@ -152,18 +151,15 @@ class SharedForm(OptionalFollowUp):
         max_length=8000,
         error="Say what you shared",
     )
-    shared_with = forms.CharField(
-        label="Who did you share it with?",
+    shared_with = text_input(
+        "Who did you share it with?",
         help_text="Name, role and agency.",
         max_length=400,
-        error_messages={"required": "Say who you shared it with"},
+        error="Say who you shared it with",
     )
     shared_on = date_input("When did you share it?", error="Enter the date you shared it")
-    method = forms.ChoiceField(
-        label="How did you share it?",
-        choices=ShareRecord.METHODS,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how you shared it"},
+    method = radios(
+        "How did you share it?", choices=ShareRecord.METHODS, error="Select how you shared it"
     )
 
     def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:
@@ -193,10 +189,7 @@ class SharedForm(OptionalFollowUp):
         return shared_on
 
     def share_fields(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name]
-            for name in ("what_was_shared", "shared_with", "shared_on", "method")
-        }
+        return cleaned_values(self, "what_was_shared", "shared_with", "shared_on", "method")
 
 
 class NotSharedForm(OptionalFollowUp):
@@ -230,7 +223,4 @@ class NotSharedForm(OptionalFollowUp):
         )
 
     def not_shared_fields(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name]
-            for name in ("not_shared_reasons", "requester_told", "requester_told_how")
-        }
+        return cleaned_values(self, "not_shared_reasons", "requester_told", "requester_told_how")

@@ -1,10 +1,19 @@
 """Rows written once and never changed: decisions, verdicts, share records, the audit log;
-and the field every model uses for an optional person (`optional_user`)."""
+and the fields every model uses for the person who did something (`required_user`) or may
+have (`optional_user`)."""
 
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+
+from isg.accounts.models import User
+
+
+def required_user() -> "models.ForeignKey[User, User]":
+    """The user who did what the row records (asked, decided, filed...), kept for the record:
+    never deleted from under the row (PROTECT), with no reverse accessor on User."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
 
 def optional_user() -> Any:

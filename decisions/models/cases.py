@@ -8,6 +8,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from decisions.models.base import required_user
 from decisions.models.retention import RecordKind
 from isg.accounts.models import Organisation
 
@@ -49,9 +50,7 @@ class Case(models.Model):
         default=False,
         help_text="Only the people granted it by name, and the safeguarding leads, can see it.",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = required_user()
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords(m2m_fields=[assigned])
 
@@ -171,9 +170,7 @@ class ShareRequest(models.Model):
     )
     due_on = models.DateField(null=True, blank=True, help_text="When an answer is due.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    opened_by = required_user()
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 

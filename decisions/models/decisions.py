@@ -2,11 +2,10 @@
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from decisions.models.base import ImmutableModel
+from decisions.models.base import ImmutableModel, required_user
 from decisions.models.cases import Case, ShareRequest
 from decisions.models.sealed_fields import SealedJSONField, SealedTextField
 from decisions.models.sealing import case_scope
@@ -22,7 +21,7 @@ class DecisionDraft(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     share_request = models.ForeignKey(ShareRequest, on_delete=models.PROTECT, related_name="drafts")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner = required_user()
     framework = models.CharField(max_length=40)
     framework_version = models.CharField(max_length=20)
     facts = models.JSONField(default=dict, blank=True)
@@ -79,9 +78,7 @@ class Decision(ImmutableModel):
     consent = models.CharField(max_length=20, blank=True)
     lawful_basis = models.CharField(max_length=80, blank=True)
     rationale = SealedTextField()
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = required_user()
     decided_at = models.DateTimeField(default=timezone.now)
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"

@@ -8,13 +8,12 @@ may read a delivery, or a restricted case.
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from decisions.models.base import ImmutableModel, optional_user
+from decisions.models.base import ImmutableModel, optional_user, required_user
 from decisions.models.cases import Case, ShareRequest
 from decisions.models.decisions import Decision
 from decisions.models.lifecycle import ShareRecord
@@ -89,9 +88,7 @@ class ExchangeRequest(models.Model):
     )
     urgency = models.CharField(max_length=10, choices=ShareRequest.URGENCIES, default="routine")
     due_on = models.DateField(help_text="When an answer is due.")
-    asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    asked_by = required_user()
     asked_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
     taken_by = optional_user()
@@ -153,9 +150,7 @@ class Delivery(ImmutableModel):
     to_case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries_received"
     )
-    delivered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    delivered_by = required_user()
     delivered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -188,9 +183,7 @@ class DeliveryFiling(ImmutableModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     delivery = models.OneToOneField(Delivery, on_delete=models.PROTECT, related_name="filing")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="filings")
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    filed_by = required_user()
     filed_at = models.DateTimeField(default=timezone.now)
 
 
@@ -208,9 +201,7 @@ class ExchangeAnswer(ImmutableModel):
     )
     reasons = SealedTextField(blank=True)
     may_ask_again = models.BooleanField(null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    answered_by = required_user()
     answered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -234,9 +225,7 @@ class Receipt(ImmutableModel):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     delivery = models.OneToOneField(Delivery, on_delete=models.PROTECT, related_name="receipt")
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    acknowledged_by = required_user()
     acknowledged_at = models.DateTimeField(default=timezone.now)
 
 
@@ -246,9 +235,7 @@ class Correction(ImmutableModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="corrections")
     correction = SealedTextField(max_length=4000)
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    corrected_by = required_user()
     corrected_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -272,9 +259,7 @@ class Complaint(ImmutableModel):
     )
     received_on = models.DateField()
     details = SealedTextField(max_length=4000)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = required_user()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

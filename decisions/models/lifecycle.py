@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from decisions.models.base import ImmutableModel, optional_user
+from decisions.models.base import ImmutableModel, optional_user, required_user
 from decisions.models.cases import Case
 from decisions.models.decisions import Decision
 from decisions.models.sealed_fields import SealedTextField
@@ -30,9 +30,7 @@ class Approval(ImmutableModel):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="approvals")
-    approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    approver = required_user()
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     reasons = SealedTextField(
         blank=True, help_text="Why, for a rejection; the question, for more information."
@@ -71,9 +69,7 @@ class InfoResponse(ImmutableModel):
     question = models.OneToOneField(Approval, on_delete=models.PROTECT, related_name="response")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="info_responses")
     answer = SealedTextField()
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    answered_by = required_user()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -112,9 +108,7 @@ class ShareRecord(ImmutableModel):
     not_shared_reasons = SealedTextField(blank=True)
     requester_told = models.BooleanField(null=True, blank=True)
     requester_told_how = SealedTextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = required_user()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -154,9 +148,7 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups"
     )
     due_on = models.DateField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = required_user()
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = optional_user()

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from decisions.models.base import optional_user
+from decisions.models.base import optional_user, required_user
 from isg.accounts.models import Organisation
 
 
@@ -54,9 +54,7 @@ class LegalHold(models.Model):
 
     case = models.ForeignKey("decisions.Case", on_delete=models.PROTECT, related_name="holds")
     reason = models.TextField(max_length=1000)
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    placed_by = required_user()
     placed_at = models.DateTimeField(default=timezone.now)
     lifted_by = optional_user()
     lifted_at = models.DateTimeField(null=True, blank=True)

@@ -7,7 +7,7 @@ from django import forms
 
 from decisions.models import RecordKind, RetentionBasis
 from decisions.retention.schedules import Rule
-from isg.ui.fields import text_area
+from isg.ui.fields import text_area, text_input
 from isg.ui.forms import TextAreasForm, form_helper
 
 
@@ -71,11 +71,11 @@ class LiftForm(forms.Form):
 
 
 class DisclosureSearchForm(forms.Form):
-    name = forms.CharField(
-        label="Name of the person",
+    name = text_input(
+        "Name of the person",
         help_text="Part of the name is enough. Only your organisation's cases are searched.",
         max_length=200,
-        error_messages={"required": "Enter a name to search for"},
+        error="Enter a name to search for",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -12,7 +12,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from decisions.models import Decision, ShareRecord
-from isg.ui.fields import radios, text_area
+from isg.ui.fields import radios, text_area, text_input
 from isg.ui.forms import form_helper
 
 
@@ -55,12 +55,8 @@ class DangerForm(RecordForm):
         rows=4,
         error="Describe what you did to keep them safe",
     )
-    contacted = forms.CharField(
-        label="Who did you contact?",
-        max_length=300,
-        error_messages={"required": "Enter who you contacted"},
-    )
-    reference = forms.CharField(label="Reference number (optional)", max_length=100, required=False)
+    contacted = text_input("Who did you contact?", max_length=300, error="Enter who you contacted")
+    reference = text_input("Reference number (optional)", max_length=100, required=False)
     always_required = ("action_taken", "contacted")
 
     def setup(self) -> None:
@@ -176,8 +172,8 @@ class RecipientsForm(RecordForm):
         required=False,
         error="Select how you will share it",
     )
-    method_detail = forms.CharField(
-        label="Details (optional)",
+    method_detail = text_input(
+        "Details (optional)",
         help_text="For example the secure email address or the meeting date.",
         max_length=300,
         required=False,
@@ -261,12 +257,12 @@ class LawfulBasisForm(RecordForm):
 
 class AdviceForm(RecordForm):
     record_fields = {"advice": "advice_from"}
-    advice_from = forms.CharField(
-        label="Who gave advice?",
+    advice_from = text_input(
+        "Who gave advice?",
         help_text="Name and role, for example your manager or the designated safeguarding lead.",
         max_length=300,
         required=False,
-        error_messages={"required": "Enter who gave advice"},
+        error="Enter who gave advice",
     )
     advice_on = forms.DateField(
         label="When (optional)",

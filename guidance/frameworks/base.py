@@ -53,6 +53,16 @@ class Checker:
             self.fail(where, f"unexpected key(s) {', '.join(map(str, extra))}")
         return value
 
+    def text_object(
+        self, where: str, value: object, required: tuple[str, ...], optional: Iterable[str] = ()
+    ) -> Mapping[str, Any]:
+        """An object of exactly the `required` keys (and any `optional` ones), each required
+        key a non-empty string."""
+        found = self.keys(where, value, required, optional)
+        for key in required:
+            self.text(f"{where}.{key}", found[key])
+        return found
+
     def identifier(self, where: str, value: object, kind: str, seen: set[str]) -> str:
         """An element's id: a lowercase identifier not used by an earlier one of its kind.
         Returns the place to name in later messages, `kind 'id'`."""

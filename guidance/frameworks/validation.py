@@ -105,9 +105,7 @@ def validate_definition(definition: dict[str, Any]) -> None:
 def _check_sources(c: Checker, sources: object) -> None:
     for i, source in enumerate(c.listing("sources", sources)):
         where = f"sources[{i}]"
-        c.keys(where, source, ("title", "publisher", "date", "url"), ("note",))
-        for key in ("title", "publisher", "date", "url"):
-            c.text(f"{where}.{key}", source[key])
+        c.text_object(where, source, ("title", "publisher", "date", "url"), ("note",))
         if not _SOURCE_DATE.match(source["date"]):
             c.fail(f"{where}.date", f"must be YYYY, YYYY-MM or YYYY-MM-DD (got {source['date']!r})")
         if not source["url"].startswith(("https://", "http://")):
@@ -183,9 +181,7 @@ def _check_questions(
         for value, label in answers.items():
             c.text(f"{where}.answers.{value}", label)
         for j, item in enumerate(c.listing(f"{where}.guidance", q["guidance"])):
-            c.keys(f"{where}.guidance[{j}]", item, ("text", "cite"))
-            c.text(f"{where}.guidance[{j}].text", item["text"])
-            c.text(f"{where}.guidance[{j}].cite", item["cite"])
+            c.text_object(f"{where}.guidance[{j}]", item, ("text", "cite"))
         if "ask_if" in q:
             check_condition(c, f"{where}.ask_if", q["ask_if"], kinds, conditions, outcome_ok=True)
             later = condition_facts(q["ask_if"], conditions) - seen_facts
@@ -312,9 +308,7 @@ def _check_lawful_bases(c: Checker, bases: object) -> None:
     seen: set[str] = set()
     for i, basis in enumerate(c.listing("lawful_bases", bases)):
         where = f"lawful_bases[{i}]"
-        c.keys(where, basis, ("code", "label", "cite"))
-        for key in ("code", "label", "cite"):
-            c.text(f"{where}.{key}", basis[key])
+        c.text_object(where, basis, ("code", "label", "cite"))
         if basis["code"] in seen:
             c.fail(where, f"duplicate lawful basis code {basis['code']!r}")
         seen.add(basis["code"])
@@ -322,7 +316,4 @@ def _check_lawful_bases(c: Checker, bases: object) -> None:
 
 def _check_principles(c: Checker, principles: object) -> None:
     for i, principle in enumerate(c.listing("principles", principles)):
-        where = f"principles[{i}]"
-        c.keys(where, principle, ("title", "text", "cite"))
-        for key in ("title", "text", "cite"):
-            c.text(f"{where}.{key}", principle[key])
+        c.text_object(f"principles[{i}]", principle, ("title", "text", "cite"))

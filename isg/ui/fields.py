@@ -45,6 +45,27 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)  # type: ignore[misc]  # private: not in django-stubs
 
 
+def text_input(
+    label: str,
+    *,
+    help_text: str = "",
+    max_length: int,
+    required: bool = True,
+    error: str = "",
+    widget: forms.Widget | None = None,
+) -> forms.CharField:
+    """A free-text answer, on one line unless `widget` (text_area's) says otherwise; `error` is
+    the message when it is required."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        widget=widget,
+        max_length=max_length,
+        required=required,
+        error_messages={"required": error} if error else None,
+    )
+
+
 def text_area(
     label: str,
     *,
@@ -55,13 +76,13 @@ def text_area(
     error: str = "",
 ) -> forms.CharField:
     """A free-text answer in a GOV.UK textarea; `error` is the message when it is required."""
-    return forms.CharField(
-        label=label,
+    return text_input(
+        label,
         help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
         max_length=max_length,
         required=required,
-        error_messages={"required": error} if error else None,
+        error=error,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 

@@ -35,6 +35,11 @@ class TextAreasForm(forms.Form):
         )
 
 
+def cleaned_values(form: forms.BaseForm, *names: str) -> dict[str, Any]:
+    """The cleaned values of the fields `names`, as keyword arguments for a service."""
+    return {name: form.cleaned_data[name] for name in names}
+
+
 def posted_data(request: HttpRequest) -> QueryDict | None:
     """The submitted data on POST, None otherwise.
 
