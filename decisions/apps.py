@@ -7,4 +7,5 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         from decisions.audit import receivers  # noqa: F401  (connects the audit receivers)
+        from decisions.cases import receivers as cases  # noqa: F401  (team changes)
         from decisions.exchange import receivers as exchange  # noqa: F401  (delivery grants)

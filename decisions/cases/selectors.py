@@ -1,6 +1,8 @@
 """Which cases and share requests a user may see or change. Every view, export and PDF
 fetches them through these; anything else is a 404, never a 403."""
 
+import itertools
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -20,6 +22,7 @@ from isg.accounts.models import Role, User
 from isg.accounts.roles import CASE_WRITERS, has_role, organisations_where
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 
 def _restriction(user: User) -> Q:
@@ -31,6 +34,28 @@ def _restriction(user: User) -> Q:
     leads = organisations_where(user, (Role.LEAD,))
     allowed = Q(restricted=False) | Q(pk__in=granted)
     return allowed | Q(organisation_id__in=leads) if leads else allowed
+
+
+# How many times a case's team has changed in this process (decisions/cases/receivers.py):
+# a user's cached view of their cases is used only while this has not moved, so a case
+# assigned within a request, or in a seeding run that keeps its user objects, is seen at once
+# by everyone on the team, and one taken away is no longer seen.
+_team_counter = itertools.count(1)
+_team_changes = 0
+
+
+def team_changed() -> None:
+    global _team_changes
+    _team_changes = next(_team_counter)  # atomic, unlike += between threads
+
+
+def _cached(user: User, key: str, build: Callable[[], T]) -> T:
+    """`build()`, kept on the user object (the request's) until a case's team changes."""
+    kept = getattr(user, key, None)
+    if kept is None or kept[0] != _team_changes:
+        kept = (_team_changes, build())
+        setattr(user, key, kept)
+    return kept[1]
 
 
 # Up to this many assigned cases are named in each query by id; beyond it (no caseload is
@@ -46,22 +71,16 @@ def _assigned_cases(user: User, narrow: list[int]) -> Q:
     no statistics, walks every case of the organisation to find the user's forty.
     """
     assigned = Case.assigned.through.objects.filter(user=user)
-    pairs = getattr(user, "_isg_assigned", None)
-    if pairs is None:  # one read per request, for reading and for writing
-        pairs = list(
+    pairs = _cached(  # one read per request, for reading and for writing
+        user,
+        "_isg_assigned",
+        lambda: list(
             assigned.values_list("case_id", "case__organisation_id")[: ASSIGNED_BY_ID + 1]
-        )
-        user._isg_assigned = pairs  # type: ignore[attr-defined]  # per-request cache
+        ),
+    )
     if len(pairs) <= ASSIGNED_BY_ID:
         return Q(pk__in=[case for case, organisation in pairs if organisation in narrow])
     return Q(organisation_id__in=narrow, pk__in=assigned.values("case_id"))
-
-
-def forget_visible_cases(user: User) -> None:
-    """Drop this request's cached view of the user's cases, after their assignments change:
-    a case assigned within a request is theirs for the rest of it."""
-    for key in ("_isg_assigned", "_isg_cases_read", "_isg_cases_write"):
-        user.__dict__.pop(key, None)
 
 
 def _visible_cases(user: User, wide: list[int], narrow: list[int]) -> QuerySet[Case]:
@@ -82,13 +101,13 @@ def _visible_cases(user: User, wide: list[int], narrow: list[int]) -> QuerySet[C
 def _cached_cases(user: User, key: str, roles_wide: tuple, roles_narrow: tuple) -> QuerySet[Case]:
     if not user.is_authenticated:
         return Case.objects.none()
-    cached = getattr(user, key, None)
-    if cached is None:
+
+    def build() -> QuerySet[Case]:
         wide = organisations_where(user, roles_wide)
         narrow = organisations_where(user, roles_narrow)
-        cached = _visible_cases(user, wide, narrow) if wide or narrow else Case.objects.none()
-        setattr(user, key, cached)  # per-request cache, as in isg.accounts.roles
-    return cached.all()  # a copy: callers chain and evaluate it, never the cached one
+        return _visible_cases(user, wide, narrow) if wide or narrow else Case.objects.none()
+
+    return _cached(user, key, build).all()  # a copy: callers chain it, never the cached one
 
 
 def cases_for(user: User) -> QuerySet[Case]:

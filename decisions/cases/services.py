@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from decisions.audit.record import record, record_about_case
 from decisions.cases.history import changed_by, save_validated
-from decisions.cases.selectors import forget_visible_cases
 from decisions.models import AuditEntry, Case, Person, RecordKind, ShareRequest
 from isg.accounts.models import Organisation, Role, User
 from isg.accounts.roles import has_role
@@ -71,7 +70,6 @@ def case_create(
     if has_role(user, organisation, (Role.PRACTITIONER,)):
         team.add(user)
     case.assigned.set(team)
-    forget_visible_cases(user)
     if child_name:
         child = Person(
             case=case,
@@ -115,7 +113,6 @@ def case_update(
     changed_by(case, user)
     case.save()
     case.assigned.set(assigned)
-    forget_visible_cases(user)
     team_after = {member.get_username() for member in assigned}
     changes: dict[str, Any] = {
         name: {"from": getattr(before, name), "to": getattr(case, name)}

@@ -51,3 +51,20 @@ def test_a_case_opened_in_a_request_is_the_users_for_the_rest_of_it(db):
     case = services.case_create(user=user, organisation=organisation, reference="RIV-9")
     assert selectors.can_write_case(user, case.pk)
     assert list(selectors.cases_for(user)) == [case]
+
+
+def test_a_change_of_team_is_seen_at_once_by_everyone_on_it(db):
+    organisation = factories.make_organisation("Riverside")
+    author = factories.make_user(organisation, Role.PRACTITIONER, username="author")
+    colleague = factories.make_user(organisation, Role.PRACTITIONER, username="colleague")
+    assert not selectors.cases_for(colleague).exists()  # cached on the object
+    case = services.case_create(
+        user=author, organisation=organisation, reference="RIV-9", assigned=[colleague]
+    )
+    assert selectors.can_write_case(colleague, case.pk)
+    services.case_update(
+        user=author, case=case, reference="RIV-9", summary="", assigned=[author],
+        is_closed=False,
+    )
+    forgotten = set(selectors.cases_for(colleague).values_list("pk", flat=True))
+    assert case.pk not in forgotten
