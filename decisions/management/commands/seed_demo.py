@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.seeding import demo, demo_exchange, demo_history, demo_retention
 from isg.accounts.models import User
+from isg.database import refresh_statistics
 from isg.jobs.emails import emails_not_sent
 
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             accounts, created = demo.seed(before_cases=before_cases)
         if created:
             demo_exchange.seed_exchange()
+            refresh_statistics()  # a bulk load: the planner's statistics are out of date
             past = "" if without_history else ", with a year of activity for the reports,"
             self.stdout.write(f"Demo data{past} written in {time.monotonic() - started:.0f} s.")
         else:

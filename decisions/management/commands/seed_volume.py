@@ -5,6 +5,7 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.seeding import volume
+from isg.database import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             summary = volume.seed(cases, seed_value=seed, progress=progress)
         except (volume.RealDataPresent, volume.AlreadySeeded) as refusal:
             raise CommandError(str(refusal)) from refusal
+        refresh_statistics()  # a bulk load: the planner's statistics are out of date
         self.stdout.write(
             f"Generated {summary.organisations} organisations, {summary.users} users, "
             f"{summary.cases} cases, {summary.people} people, {summary.requests} requests, "

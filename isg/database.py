@@ -1,0 +1,27 @@
+"""The database's query-planner statistics.
+
+PostgreSQL keeps its own (autovacuum runs ANALYZE as tables change). SQLite has none until
+ANALYZE is run, and without them its planner guesses: it drove a practitioner's open
+requests from the status index (every open request of every organisation) rather than from
+their forty cases, 16 ms instead of 1 ms at 100 000 cases. `ANALYZE` with an analysis limit
+samples each index instead of reading it whole: 0.04 s over a 1 GB database.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db import connections
+
+ANALYSIS_LIMIT = 1000  # rows sampled per index (SQLite's PRAGMA analysis_limit)
+
+
+def refresh_statistics(using: str = "default") -> float:
+    """ANALYZE the database; the seconds it took."""
+    connection = connections[using]
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+        cursor.execute("ANALYZE")
+    return time.monotonic() - started
