@@ -104,6 +104,8 @@ def prepare(db: str, cases: int) -> str:
             subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
     elif have != cases:
         raise SystemExit(f"{url} holds {have} cases, not {cases}: drop it and run again")
+    if db == "sqlite":  # as the daily cron does (README); PostgreSQL's autovacuum does it itself
+        _manage(url, "refresh_statistics")
     return url
 
 
