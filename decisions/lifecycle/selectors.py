@@ -5,7 +5,17 @@ and the PDFs alike."""
 from typing import Any
 
 from django.db.models import Case as Case_
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from decisions.cases.selectors import can_write_case, cases_for, cases_writable_by, get_or_404
@@ -103,9 +113,16 @@ def approval_queue_for(user: User) -> QuerySet[Decision]:
     # (wizard.services.new_decision), because on the decision SQLite's planner, which has
     # no statistics, would start from its organisation index and read every decision the
     # organisation ever made (tests/decisions/lifecycle/test_approval_queue_plans.py).
-    in_flight = Decision.objects.filter(
+    # With statistics (refresh_statistics), SQLite joins the case last, after the verdict
+    # subqueries have run for every organisation's decisions in flight; so the decision's own
+    # organisation (the same) is checked as well, as `organisation_id + 0`, which no index
+    # serves and the planner therefore never starts from: 27 → 16 ms at 100 000 cases.
+    in_flight = Decision.objects.alias(
+        own_organisation=ExpressionWrapper(F("organisation_id") + 0, output_field=IntegerField())
+    ).filter(
         share_request__status=ShareRequest.Status.AWAITING_APPROVAL,
         share_request__case__organisation_id__in=managed,
+        own_organisation__in=managed,
     )
     return (
         awaiting_verdict(in_flight)

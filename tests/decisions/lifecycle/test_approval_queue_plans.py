@@ -3,8 +3,8 @@ decisions: its cost follows the decisions in flight, never the history.
 
 Generated cases (decisions/seeding/volume.py), then EXPLAIN of exactly the queries the queue
 page runs: its count (the dashboard's too) and its page of rows. PostgreSQL is ANALYZEd, as
-a deployment's autovacuum does; SQLite is not, as nothing runs ANALYZE on it, so its planner
-chooses without statistics.
+a deployment's autovacuum does; SQLite both without statistics (a new database) and with
+them (`refresh_statistics`, run daily from cron).
 """
 
 import pytest
@@ -15,6 +15,7 @@ from decisions.lifecycle.selectors import approval_queue_for
 from decisions.lifecycle.views import QUEUE_PER_PAGE
 from decisions.seeding import volume
 from isg.accounts.models import User
+from isg.database import refresh_statistics
 
 
 @pytest.fixture
@@ -47,7 +48,12 @@ def _sqlite_driver(plan: str) -> str:
 
 
 @pytest.mark.sqlite
-def test_sqlite_starts_from_the_requests_awaiting_approval(manager):
+@pytest.mark.parametrize("statistics", [False, True])
+def test_sqlite_starts_from_the_requests_awaiting_approval(manager, statistics):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    if statistics:
+        refresh_statistics()
     for name, plan in _plans(manager).items():
         driver = _sqlite_driver(plan)
         assert "decisions_sharerequest" in driver and "status=?" in driver, (name, plan)
