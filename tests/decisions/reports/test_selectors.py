@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from decisions.audit import record as audit_record
 from decisions.cases import services as case_services
 from decisions.models import (
     SHARING_OUTCOMES,
@@ -487,6 +488,12 @@ def test_a_report_is_counted_again_when_what_it_counts_changes_and_only_then(db)
     assert len(captured) == 4  # the data version, twice: nothing counted again
     assert [f.table for f in again.figures] == [f.table for f in first.figures]
     assert chart.table == first.figure("requests").table
+
+    # Looking at a record is audited, but changes no figure: nothing is counted again.
+    audit_record.record_view(practitioner, case, case)
+    with CaptureQueriesContext(connection) as captured:
+        selectors.report(org, period)
+    assert len(captured) == 2
 
     # A request received: audited in the organisation's own log, so counted at once.
     case_services.share_request_open(
