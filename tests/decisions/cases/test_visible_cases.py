@@ -89,3 +89,13 @@ def test_a_change_of_team_is_seen_at_once_by_everyone_on_it(db):
     )
     forgotten = set(selectors.cases_for(colleague).values_list("pk", flat=True))
     assert case.pk not in forgotten
+
+
+def test_a_caseload_too_large_to_name_by_id_is_asked_for_by_subquery(practitioner, monkeypatch):
+    by_id = set(selectors.cases_for(practitioner).values_list("pk", flat=True))
+    monkeypatch.setattr(selectors, "ASSIGNED_BY_ID", 1)
+    selectors.team_changed()  # forget the view cached above
+    with CaptureQueriesContext(connection) as captured:
+        by_subquery = set(selectors.cases_for(practitioner).values_list("pk", flat=True))
+    assert by_subquery == by_id and len(by_id) > 1
+    assert "decisions_case_assigned" in captured.captured_queries[-1]["sql"]
