@@ -1,11 +1,13 @@
 """What the dashboard shows each role: their follow-ups and decisions in flight, a manager's
 queue and overdue work, a lead's figures."""
 
+import dataclasses
 import datetime
 import statistics
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from decisions.lifecycle.selectors import (
     team_overdue,
 )
 from decisions.models import Complaint, Decision, ShareRecord, ShareRequest
+from decisions.reports.selectors import CACHE_SECONDS, data_version
 from isg.accounts.models import Organisation, Role, User
 from isg.accounts.roles import organisations_where, roles_of
 
@@ -41,58 +44,70 @@ MEDIAN_WINDOW_DAYS = 365
 def organisation_figures(user: User) -> list[OrganisationFigures]:
     """For a safeguarding lead: counts across each organisation they lead.
 
-    Decisions by outcome count current decisions (a reconsidered decision counts once, as its
-    latest). The median is over first decisions on requests in the last year: from the day the
-    request arrived to the day the first decision on it was made.
+    Each organisation's figures count its whole history (a second at 100 000 cases), so they
+    are kept in the cache as the lead's reports are: until the organisation's data version
+    (`decisions.reports.selectors.data_version`) or the day changes.
     """
     figures = []
     today = timezone.localdate()
+    for organisation in Organisation.objects.filter(pk__in=organisations_where(user, (Role.LEAD,))):
+        latest, incoming = data_version(organisation)
+        key = f"isg:lead-figures:{organisation.pk}:{today}:{latest}:{incoming}"
+        counted = cache.get(key)
+        if counted is None:
+            counted = _count_figures(organisation, today)
+            cache.set(key, counted, CACHE_SECONDS)
+        figures.append(dataclasses.replace(counted, organisation=organisation))
+    return figures
+
+
+def _count_figures(organisation: Organisation, today: datetime.date) -> OrganisationFigures:
+    """Decisions by outcome count current decisions (a reconsidered decision counts once, as
+    its latest). The median is over first decisions on requests in the last year: from the day
+    the request arrived to the day the first decision on it was made.
+    """
     since = timezone.now() - datetime.timedelta(days=MEDIAN_WINDOW_DAYS)
     labels = dict(Decision.Outcome.choices)
-    for organisation in Organisation.objects.filter(pk__in=organisations_where(user, (Role.LEAD,))):
-        decisions = Decision.objects.filter(organisation=organisation)
-        current = decisions.filter(superseded_by__isnull=True)
-        # One query for both figures of current decisions: the count by outcome, and those of
-        # them waiting for a verdict (awaiting_verdict, as a condition on each row).
-        waiting = Q(pk__in=awaiting_verdict(current).values("pk"))
-        by_outcome: dict[str, int] = {}
-        awaiting_approval = 0
-        for outcome, n, n_waiting in (
-            current.values_list("outcome")
-            .annotate(n=Count("pk"), waiting=Count("pk", filter=waiting))
-            .order_by()
-        ):
-            by_outcome[outcome] = n
-            awaiting_approval += n_waiting
-        pairs = decisions.filter(supersedes__isnull=True, decided_at__gte=since).values_list(
-            "share_request__received_on", "decided_at"
-        )
-        days = [(timezone.localdate(decided) - received).days for received, decided in pairs]
-        not_shared = Q(status=ShareRequest.Status.NOT_SHARED)
-        overdue = Q(status__in=ShareRequest.OPEN_STATUSES, due_on__lt=today)
-        # Both request figures in one query; each condition is a range of the (status,
-        # due_on) index, so the query reads only the rows it counts.
-        requests = ShareRequest.objects.filter(
-            not_shared | overdue, case__organisation=organisation
-        ).aggregate(not_shared=Count("pk", filter=not_shared), overdue=Count("pk", filter=overdue))
-        figures.append(
-            OrganisationFigures(
-                organisation=organisation,
-                decisions_by_outcome=[(labels[o], by_outcome.get(o, 0)) for o in labels],
-                shared_without_consent=ShareRecord.objects.filter(
-                    decision__organisation=organisation,
-                    decision__outcome=Decision.Outcome.SHARE_WITHOUT_CONSENT,
-                    shared=True,
-                ).count(),
-                complaints=Complaint.objects.filter(organisation=organisation).count(),
-                not_shared=requests["not_shared"],
-                overdue_requests=requests["overdue"],
-                awaiting_approval=awaiting_approval,
-                median_days_to_decision=statistics.median(days) if days else None,
-                decisions_counted=len(days),
-            )
-        )
-    return figures
+    decisions = Decision.objects.filter(organisation=organisation)
+    current = decisions.filter(superseded_by__isnull=True)
+    # One query for both figures of current decisions: the count by outcome, and those of
+    # them waiting for a verdict (awaiting_verdict, as a condition on each row).
+    waiting = Q(pk__in=awaiting_verdict(current).values("pk"))
+    by_outcome: dict[str, int] = {}
+    awaiting_approval = 0
+    for outcome, n, n_waiting in (
+        current.values_list("outcome")
+        .annotate(n=Count("pk"), waiting=Count("pk", filter=waiting))
+        .order_by()
+    ):
+        by_outcome[outcome] = n
+        awaiting_approval += n_waiting
+    pairs = decisions.filter(supersedes__isnull=True, decided_at__gte=since).values_list(
+        "share_request__received_on", "decided_at"
+    )
+    days = [(timezone.localdate(decided) - received).days for received, decided in pairs]
+    not_shared = Q(status=ShareRequest.Status.NOT_SHARED)
+    overdue = Q(status__in=ShareRequest.OPEN_STATUSES, due_on__lt=today)
+    # Both request figures in one query; each condition is a range of the (status,
+    # due_on) index, so the query reads only the rows it counts.
+    requests = ShareRequest.objects.filter(
+        not_shared | overdue, case__organisation=organisation
+    ).aggregate(not_shared=Count("pk", filter=not_shared), overdue=Count("pk", filter=overdue))
+    return OrganisationFigures(
+        organisation=organisation,
+        decisions_by_outcome=[(labels[o], by_outcome.get(o, 0)) for o in labels],
+        shared_without_consent=ShareRecord.objects.filter(
+            decision__organisation=organisation,
+            decision__outcome=Decision.Outcome.SHARE_WITHOUT_CONSENT,
+            shared=True,
+        ).count(),
+        complaints=Complaint.objects.filter(organisation=organisation).count(),
+        not_shared=requests["not_shared"],
+        overdue_requests=requests["overdue"],
+        awaiting_approval=awaiting_approval,
+        median_days_to_decision=statistics.median(days) if days else None,
+        decisions_counted=len(days),
+    )
 
 
 DASHBOARD_ROWS = 50

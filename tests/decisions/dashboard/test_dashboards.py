@@ -128,3 +128,25 @@ def test_lead_sees_organisation_figures(world, client_for):
     assert "Northgate" not in page
     practitioner_page = client_for(practitioner).get(reverse("dashboard")).content.decode()
     assert "figures" not in practitioner_page
+
+
+def test_a_leads_figures_are_counted_again_only_when_the_organisation_changes(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from decisions.cases import services as case_services
+
+    lead = world.users["lead"]
+    [before] = dashboard_selectors.organisation_figures(lead)
+    with CaptureQueriesContext(connection) as captured:
+        [again] = dashboard_selectors.organisation_figures(lead)
+    assert again == before
+    assert len(captured) == 3  # the organisations, and their data version: nothing counted
+    case_services.share_request_open(  # audited in the organisation's log
+        user=world.users["practitioner"], case=world.case, direction=ShareRequest.INCOMING,
+        counterpart_agency="GP", counterpart_contact="Dr Lee", counterpart_role="GP",
+        purpose="Assess risk", information_requested="Attendance",
+        due_on=TODAY() - datetime.timedelta(days=1),
+    )
+    [after] = dashboard_selectors.organisation_figures(lead)
+    assert after.overdue_requests == before.overdue_requests + 1
