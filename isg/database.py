@@ -11,8 +11,10 @@ PostgreSQL's ANALYZE of the same data).
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.db import connections
+from django.db.models import Func, IntegerField
 
 ANALYSIS_LIMIT = 1000  # rows sampled per index (SQLite's PRAGMA analysis_limit)
 
@@ -26,3 +28,15 @@ def refresh_statistics(using: str = "default") -> float:
             cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
         cursor.execute("ANALYZE")
     return time.monotonic() - started
+
+
+class Unindexed(Func):
+    """A column that SQLite's planner is not to start from: `+column`, SQLite's own idiom
+    for keeping an index out of a query plan; the column itself on other databases, whose
+    planners keep statistics of their own (PostgreSQL misjudges `column + 0` instead)."""
+
+    template = "%(expressions)s"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra_context)

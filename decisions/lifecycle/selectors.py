@@ -5,24 +5,21 @@ and the PDFs alike."""
 from typing import Any
 
 from django.db.models import Case as Case_
-from django.db.models import (
-    Exists,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from decisions.cases.selectors import can_write_case, cases_for, cases_writable_by, get_or_404
+from decisions.cases.selectors import (
+    can_write_case,
+    cases_for,
+    cases_writable_by,
+    get_or_404,
+    readable_at,
+)
 from decisions.lifecycle.stage import Lifecycle, lifecycle
 from decisions.models import Approval, Case, Decision, FollowUp, ShareRequest
 from isg.accounts.models import Role, User
 from isg.accounts.roles import has_role, organisations_where
+from isg.database import Unindexed
 
 # --- Rules ------------------------------------------------------------------------------------
 
@@ -115,11 +112,9 @@ def approval_queue_for(user: User) -> QuerySet[Decision]:
     # organisation ever made (tests/decisions/lifecycle/test_approval_queue_plans.py).
     # With statistics (refresh_statistics), SQLite joins the case last, after the verdict
     # subqueries have run for every organisation's decisions in flight; so the decision's own
-    # organisation (the same) is checked as well, as `organisation_id + 0`, which no index
-    # serves and the planner therefore never starts from: 27 → 16 ms at 100 000 cases.
-    in_flight = Decision.objects.alias(
-        own_organisation=ExpressionWrapper(F("organisation_id") + 0, output_field=IntegerField())
-    ).filter(
+    # organisation (the same) is checked as well, `Unindexed` so that SQLite never starts from
+    # it: 27 → 16 ms at 100 000 cases.
+    in_flight = Decision.objects.alias(own_organisation=Unindexed(F("organisation_id"))).filter(
         share_request__status=ShareRequest.Status.AWAITING_APPROVAL,
         share_request__case__organisation_id__in=managed,
         own_organisation__in=managed,
@@ -160,7 +155,7 @@ def get_decision_to_write(user: User, decision_id: Any) -> Decision:
 def my_decisions_in_progress(user: User) -> QuerySet[Decision]:
     """The user's own decisions still waiting for a verdict (or for the user's answer)."""
     return (
-        awaiting_verdict(Decision.objects.filter(decided_by=user, case__in=cases_for(user)))
+        awaiting_verdict(Decision.objects.filter(readable_at(user, "case"), decided_by=user))
         .annotate(waiting_for_me=_open_question_exists())
         .select_related("case")
         .order_by("-waiting_for_me", "decided_at")
