@@ -245,7 +245,9 @@ def worker_pages(repeats: int) -> dict:
         ),
         "reports (lead)": _get(as_lead, reverse("reports")),
         "reports (lead), counted afresh": _afresh(_get(as_lead, reverse("reports"))),
+        "dashboard (lead)": _get(as_lead, reverse("dashboard")),
         "floor (manager)": _get(as_manager, floor),
+        "dashboard (manager)": _get(as_manager, reverse("dashboard")),
     }
     try:
         approvals = reverse("approval_queue")
@@ -383,9 +385,11 @@ def run_pdf(db: str, repeats: int) -> dict:
 
 
 def floor_for(name: str, pages: dict) -> dict:
-    if name.startswith(("audit", "reports")):
+    if name.startswith("floor"):  # the floors beside the practitioner's, for comparison
+        return pages["floor (practitioner)"]
+    if name.startswith(("audit", "reports")) or name.endswith("(lead)"):
         return pages["floor (lead)"]
-    if name.startswith("approval"):
+    if name.startswith("approval") or name.endswith("(manager)"):
         return pages["floor (manager)"]
     return pages["floor (practitioner)"]
 
