@@ -69,8 +69,8 @@ def _assigned_cases(user: User, narrow: list[int]) -> Q:
     """The user's assigned cases in the `narrow` organisations.
 
     Read once, from the user's assignments (their own index), and named by id: given the
-    case's `organisation IN (...)` beside `pk IN (assignments)`, SQLite's planner, which has
-    no statistics, walks every case of the organisation to find the user's forty.
+    case's `organisation IN (...)` beside `pk IN (assignments)`, SQLite's planner, without
+    statistics, walked every case of the organisation to find the user's forty.
     """
     assigned = Case.assigned.through.objects.filter(user=user)
     pairs = _cached(  # one read per request, for reading and for writing
@@ -118,8 +118,12 @@ WRITE_ROLES = ((Role.MANAGER,), (Role.PRACTITIONER,))
 
 
 def _cached_cases(user: User, key: str, roles_wide: tuple, roles_narrow: tuple) -> QuerySet[Case]:
-    rule = _rule(user, key, roles_wide, roles_narrow)
-    return Case.objects.none() if rule is None else Case.objects.filter(rule)
+    def build() -> QuerySet[Case]:
+        rule = _rule(user, key, roles_wide, roles_narrow)
+        return Case.objects.none() if rule is None else Case.objects.filter(rule)
+
+    # The queryset is kept too, its filter built once: a copy is handed out, never the kept one.
+    return _cached(user, f"{key}_queryset", build).all()
 
 
 def _on(rule: Q, path: str) -> Q:
