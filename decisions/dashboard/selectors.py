@@ -20,7 +20,7 @@ from decisions.lifecycle.selectors import (
     team_overdue,
 )
 from decisions.models import Complaint, Decision, ShareRecord, ShareRequest
-from decisions.reports.selectors import CACHE_SECONDS, data_version
+from decisions.reports.selectors import CACHE_SECONDS, counted_key
 from isg.accounts.models import Organisation, Role, User
 from isg.accounts.roles import organisations_where, roles_of
 
@@ -46,13 +46,12 @@ def organisation_figures(user: User) -> list[OrganisationFigures]:
 
     Each organisation's figures count its whole history (a second at 100 000 cases), so they
     are kept in the cache as the lead's reports are: until the organisation's data version
-    (`decisions.reports.selectors.data_version`) or the day changes.
+    or the day changes (`decisions.reports.selectors.counted_key`).
     """
     figures = []
     today = timezone.localdate()
     for organisation in Organisation.objects.filter(pk__in=organisations_where(user, (Role.LEAD,))):
-        latest, incoming = data_version(organisation)
-        key = f"isg:lead-figures:{organisation.pk}:{today}:{latest}:{incoming}"
+        key = counted_key(organisation, "lead-figures", today)
         counted = cache.get(key)
         if counted is None:
             counted = _count_figures(organisation, today)

@@ -8,6 +8,7 @@ each figure counts.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -119,19 +120,22 @@ def data_version(organisation: Organisation) -> tuple[int, int]:
     return latest or 0, incoming
 
 
-def _cache_key(organisation: Organisation, period: Period) -> str:
+def counted_key(organisation: Organisation, what: str, today: datetime.date) -> str:
+    """The cache key of something counted from the organisation's records as of `today` (a
+    report, the lead's dashboard figures): a new key whenever `data_version` moves."""
     latest, incoming = data_version(organisation)
-    today = timezone.localdate()
-    return (
-        f"isg:report:{organisation.pk}:{period.first}:{period.last}:{today}:{latest}:{incoming}"
-    )
+    return f"isg:{what}:{organisation.pk}:{today}:{latest}:{incoming}"
+
+
+def _report_key(organisation: Organisation, period: Period, today: datetime.date) -> str:
+    return counted_key(organisation, f"report:{period.first}:{period.last}", today)
 
 
 def figure(organisation: Organisation, period: Period, slug: str) -> Figure:
     """One figure (a chart image, one figure's CSV); KeyError for an unknown slug. Taken from
     the cached report when the page has just been shown, as it has for its charts."""
     build = FIGURES[slug]
-    cached = cache.get(_cache_key(organisation, period))
+    cached = cache.get(_report_key(organisation, period, timezone.localdate()))
     if cached is not None:
         return next(f for f in cached[0] if f.slug == slug)
     return build(organisation, period)
@@ -145,14 +149,14 @@ def report(organisation: Organisation, period: Period) -> Report:
     a second or two to count, and a lead looks at the same one several times — the page, its
     charts, the CSV.
     """
-    key = _cache_key(organisation, period)
+    today = timezone.localdate()
+    key = _report_key(organisation, period, today)
     cached = cache.get(key)
     if cached is None:
-        today = timezone.localdate()
         figures = [build(organisation, period) for build in FIGURES.values()]
-        cached = (figures, *overdue_now(organisation, today), today)
+        cached = (figures, *overdue_now(organisation, today))
         cache.set(key, cached, CACHE_SECONDS)
-    figures, overdue_requests, overdue_follow_ups, today = cached
+    figures, overdue_requests, overdue_follow_ups = cached
     return Report(
         organisation=organisation,
         period=period,
