@@ -108,9 +108,6 @@ def test_no_token_is_401_and_a_missing_scope_403(world):
 
 
 def test_each_client_has_its_own_rate_limit(world, settings):
-    from django.core.cache import cache
-
-    cache.clear()
     rest = {**settings.REST_FRAMEWORK,
             "DEFAULT_THROTTLE_RATES": {"api_client": "3/min"}}
     first = factories.make_api_client(world.org, "frameworks:read")
@@ -123,4 +120,3 @@ def test_each_client_has_its_own_rate_limit(world, settings):
         two.credentials(HTTP_AUTHORIZATION=f"Bearer {factories.make_api_token(second.client)}")
         assert statuses == [200, 200, 200, 429]
         assert two.get("/api/v1/frameworks/").status_code == 200
-    cache.clear()

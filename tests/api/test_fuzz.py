@@ -8,7 +8,6 @@ import os
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
@@ -72,10 +71,9 @@ def _has_inputs(operation) -> bool:
 
 @pytest.fixture
 def settings_for_fuzzing(settings):
-    """No rate limit while fuzzing (it is tested in test_auth.py), and a fresh cache."""
+    """No rate limit while fuzzing (it is tested in test_auth.py); every test starts with an
+    empty cache (tests/conftest.py)."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_client": None}
     }
-    cache.clear()
     yield
-    cache.clear()
