@@ -12,6 +12,7 @@ from decisions.seeding import volume
 from isg.accounts.models import Role, User
 from isg.database import refresh_statistics
 from tests import factories
+from tests.query_plans import explain
 
 
 @pytest.fixture
@@ -26,12 +27,7 @@ def _sqlite_plans(practitioner) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         assert list(selectors.cases_for(practitioner))
         list(selectors.open_requests_for(practitioner))  # the plan matters, not the rows
-    plans = []
-    with connection.cursor() as cursor:
-        for query in captured.captured_queries:
-            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}", ())
-            plans.append("\n".join(" ".join(map(str, row)) for row in cursor.fetchall()))
-    return plans
+    return [explain(query["sql"]) for query in captured.captured_queries]
 
 
 @pytest.mark.sqlite

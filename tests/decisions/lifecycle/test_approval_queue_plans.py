@@ -16,6 +16,7 @@ from decisions.lifecycle.views import QUEUE_PER_PAGE
 from decisions.seeding import volume
 from isg.accounts.models import User
 from isg.database import refresh_statistics
+from tests.query_plans import explain
 
 
 @pytest.fixture
@@ -33,13 +34,8 @@ def _plans(manager) -> dict[str, str]:
     with CaptureQueriesContext(connection) as captured:
         assert queue.count() > 0  # the generated data has decisions waiting
         assert list(queue[:QUEUE_PER_PAGE])
-    prefix = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN"
-    plans = {}
-    with connection.cursor() as cursor:
-        for name, query in zip(("count", "page"), captured.captured_queries, strict=True):
-            cursor.execute(f"{prefix} {query['sql']}")
-            plans[name] = "\n".join(" ".join(map(str, row)) for row in cursor.fetchall())
-    return plans
+    queries = zip(("count", "page"), captured.captured_queries, strict=True)
+    return {name: explain(query["sql"]) for name, query in queries}
 
 
 def _sqlite_driver(plan: str) -> str:
