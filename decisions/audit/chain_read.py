@@ -2,14 +2,20 @@
 
 The rows are read raw, with one chunked (on PostgreSQL server-side) cursor and the time and
 the case id as text, and each entry's canonical bytes are written straight from that text
-(`fast_content`): no datetime, UUID or dict per row, only the snapshot's `json.loads` and
-its sorted re-encoding, which the check exists to do (the stored text is not canonical:
-Django writes it with spaces, ASCII escapes and the keys in insertion order, and jsonb
-reorders them).
+(`fast_content`): no datetime or UUID per row, only the snapshot's parse and its sorted
+re-encoding, which the check exists to do (the stored text is not canonical: Django writes
+it with spaces, ASCII escapes and the keys in insertion order, and jsonb reorders them).
+orjson does both, in C, 2× faster than the json module's fastest path. Its output is the
+canonical form's bytes (`chain.canonical_bytes`, the json module's): the same string escapes
+for every code point, keys sorted by code point, no whitespace, UTF-8. Where it differs it
+refuses (lone surrogates, NaN, a number beyond a double) or writes a float, which the
+canonical form of an entry never holds: either way the digests cannot match, and the entry
+goes to the reference check.
 
 `fast_accepts` passes an entry only if its sequence and link are the expected ones and its
-SHA-256 and HMAC both match those bytes. The bytes are a one-to-one function of the row's
-text and, for every row as Django writes it, equal to `chain.canonical_bytes` over the row
+SHA-256 and HMAC both match those bytes. Bytes without a float say exactly what the row's
+text says (the json module would read the same values) and, for every row as Django writes
+it, equal `chain.canonical_bytes` over the row
 the ORM reads (tests/decisions/audit/test_chain_read.py compares every stored entry), so a
 match proves the row is the one that was signed. Everything else (a mismatch, a time or id
 in a form Django does not write, a value of an unexpected type) is not judged here: the
@@ -21,10 +27,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac as hmac_lib
-import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+import orjson
 from django.db import connections, router
 
 from decisions.models import AuditEntry
@@ -50,44 +56,11 @@ CHAIN_FIELDS = (
     "hmac",
 )
 
-_encode = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
-_SNAPSHOT_ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-)
 _sha256 = hashlib.sha256
 _compare = hmac_lib.compare_digest
-
-
-def _snapshot_coders() -> tuple[Callable[[str], Any], Callable[[Any, int], Sequence[str]]]:
-    """json.loads and the canonical encoding of a snapshot (in pieces, for the caller to
-    join), without most of their Python layers: `raw_decode` from position 0 (without
-    loads' whitespace regexes: its end must be the text's end, else ValueError, and the
-    reference check), and, where CPython has its C accelerator, the one-shot C encoder
-    `JSONEncoder.encode` itself builds on every call (no circular check: parsed JSON has no
-    cycles)."""
-    raw_decode = json.decoder.JSONDecoder().raw_decode
-    make_encoder = getattr(json.encoder, "c_make_encoder", None)
-    c = _SNAPSHOT_ENCODER
-    if make_encoder is not None:
-        encode = make_encoder(
-            None, c.default, _encode, None, c.key_separator, c.item_separator,
-            c.sort_keys, c.skipkeys, c.allow_nan,
-        )  # fmt: skip
-    else:
-
-        def encode(value: Any, _level: int) -> Sequence[str]:
-            return (c.encode(value),)
-
-    def decode(text: str) -> Any:
-        value, end = raw_decode(text)  # JSONDecodeError (a ValueError) if not JSON
-        if end != len(text):
-            raise ValueError("not one JSON value")
-        return value
-
-    return decode, encode
-
-
-_decode_snapshot, _encode_snapshot = _snapshot_coders()
+_loads, _dumps, _SORTED = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS
+# What orjson refuses to read or write: the reference check judges those rows.
+_REFUSED = (TypeError, ValueError)  # orjson.JSONEncodeError, orjson.JSONDecodeError, slicing
 
 
 def raw_batches(start: int, chunk_size: int = CHUNK_SIZE) -> Iterator[list[tuple[Any, ...]]]:
@@ -124,56 +97,44 @@ def fast_content(raw: Sequence[Any]) -> bytes | None:
     """The canonical bytes of a row from `raw_batches`, or None if it is not in a form this
     writes (then only the reference check can say what it holds)."""
     sequence, created, actor, organisation, case = raw[0], raw[1], raw[2], raw[4], raw[8]
+    # The numbers as the drivers give them, never a float or text that looks like one.
+    if type(sequence) is not int or not (actor is None or type(actor) is int):
+        return None
+    if not (organisation is None or type(organisation) is int):
+        return None
     try:
         if len(created) == 26 and created[10] == " " and created[19] == ".":
-            created = f'"{created[:10]}T{created[11:]}+00:00"'
+            created = f"{created[:10]}T{created[11:]}+00:00"
         elif len(created) == 19 and created[10] == " ":  # a whole second: Django drops .000000
-            created = f'"{created[:10]}T{created[11:]}.000000+00:00"'
+            created = f"{created[:10]}T{created[11:]}.000000+00:00"
         else:
             return None
-        if case is None:
-            case = "null"
-        elif len(case) == 32:
-            case = f'"{case[:8]}-{case[8:12]}-{case[12:16]}-{case[16:20]}-{case[20:]}"'
-        elif len(case) == 36:
-            case = _encode(case)
-        else:
+        if case is not None:
+            if len(case) == 32:
+                case = f"{case[:8]}-{case[8:12]}-{case[12:16]}-{case[16:20]}-{case[20:]}"
+            elif len(case) != 36:
+                return None
+        if type(raw[3]) is not str or type(raw[10]) is not str:
             return None
-        # int.__repr__ raises TypeError for anything but an int (the drivers give no bools).
-        actor = "null" if actor is None else int.__repr__(actor)
-        organisation = "null" if organisation is None else int.__repr__(organisation)
-        return "".join(
-            (
-                '{"action":',
-                _encode(raw[5]),
-                ',"actor":',
-                actor,
-                ',"actor_label":',
-                _encode(raw[3]),
-                ',"case":',
-                case,
-                ',"created_at":',
-                created,
-                ',"key_id":',
-                _encode(raw[12]),
-                ',"object_id":',
-                _encode(raw[7]),
-                ',"object_type":',
-                _encode(raw[6]),
-                ',"organisation":',
-                organisation,
-                ',"outcome":',
-                _encode(raw[9]),
-                ',"prev_hash":',
-                _encode(raw[11]),
-                ',"sequence":',
-                int.__repr__(sequence),
-                ',"snapshot":',
-                *_encode_snapshot(_decode_snapshot(raw[10]), 0),
-                "}",
-            )
-        ).encode("utf-8")
-    except (TypeError, ValueError):  # not text, not JSON, a number JSON cannot hold...
+        return _dumps(
+            {
+                "action": raw[5],
+                "actor": actor,
+                "actor_label": raw[3],
+                "case": case,
+                "created_at": created,
+                "key_id": raw[12],
+                "object_id": raw[7],
+                "object_type": raw[6],
+                "organisation": organisation,
+                "outcome": raw[9],
+                "prev_hash": raw[11],
+                "sequence": sequence,
+                "snapshot": _loads(raw[10]),
+            },
+            option=_SORTED,
+        )
+    except _REFUSED:  # not text, not JSON, a number JSON cannot hold...
         return None
 
 

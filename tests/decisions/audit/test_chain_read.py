@@ -12,6 +12,7 @@ way (`fast=False`), untouched and after every kind of tampering.
 
 import datetime
 import io
+import json
 import uuid
 
 import pytest
@@ -80,7 +81,6 @@ def test_the_bytes_are_canonical_bytes_without_a_database():
         (datetime.datetime(2026, 1, 2), None, "{}"),  # not text
         ("2026-01-02 03:04:05", "567bd391", "{}"),  # not a whole id
         ("2026-01-02 03:04:05", None, '{"a": 1} x'),  # not one JSON value
-        ("2026-01-02 03:04:05", None, " {}"),
         ("2026-01-02 03:04:05", None, "{"),
         ("2026-01-02 03:04:05", None, '{"a": NaN}'),  # a number JSON cannot hold
         ("2026-01-02 03:04:05", None, None),
@@ -88,6 +88,48 @@ def test_the_bytes_are_canonical_bytes_without_a_database():
 )
 def test_forms_django_does_not_write_are_left_to_the_reference(created, case, snapshot):
     assert chain_read.fast_content(as_read(reference_row(), created, case, snapshot)) is None
+
+
+def test_space_around_the_snapshot_reads_as_the_orm_reads_it():
+    """JSON allows whitespace around a value; Django's json.loads reads it, and so does the
+    fast way, to the same bytes."""
+    row, created = reference_row(snapshot={"a": 1}, case_id=None), "2026-01-02 03:04:05.000006"
+    expected = audit_chain.canonical_bytes(*row.values())
+    for snapshot in (' {"a": 1}', '{"a": 1} ', '\n\t{"a":1}\r\n'):
+        assert chain_read.fast_content(as_read(row, created, None, snapshot)) == expected
+
+
+def test_orjson_writes_the_json_modules_canonical_bytes():
+    """Why the fast way may use orjson (see chain_read's docstring): every code point is
+    escaped alike, keys are sorted by code point alike, and a repeated key keeps its last
+    value in both."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    keys = {"z": 1, "é": 2, "\uffff": 3, "😀": 4, "A": 5, "": 6, "\x00": 7, "\u2028": 8}
+    for snapshot in ({"text": every}, {every: True}, keys, {"n": [-(2**63), 2**64 - 1, 0]}):
+        row = reference_row(snapshot=snapshot, case_id=None)
+        raw = as_read(row, "2026-01-02 03:04:05.000006", None, json.dumps(snapshot))
+        assert chain_read.fast_content(raw) == audit_chain.canonical_bytes(*row.values())
+    row = reference_row(snapshot={"a": 2}, case_id=None)
+    raw = as_read(row, "2026-01-02 03:04:05.000006", None, '{"a": 1, "a": 2}')
+    assert json.loads(raw[10]) == {"a": 2}
+    assert chain_read.fast_content(raw) == audit_chain.canonical_bytes(*row.values())
+
+
+@pytest.mark.parametrize(
+    "snapshot",
+    ['{"a": "\\ud800"}', '{"a": 1e400}', '{"a": Infinity}', '{"a": -NaN}'],
+)
+def test_what_orjson_refuses_is_left_to_the_reference(snapshot):
+    raw = as_read(reference_row(), "2026-01-02 03:04:05", None, snapshot)
+    assert chain_read.fast_content(raw) is None
+
+
+def test_a_number_beyond_a_double_never_gives_the_canonical_bytes():
+    """orjson reads it as a float; the canonical form holds the exact integer, so the digests
+    cannot match and the reference check judges the entry."""
+    row = reference_row(snapshot={"n": 10**30}, case_id=None)
+    raw = as_read(row, "2026-01-02 03:04:05.000006", None, '{"n": 1000000000000000000000000000000}')
+    assert chain_read.fast_content(raw) not in (None, audit_chain.canonical_bytes(*row.values()))
 
 
 def test_values_of_another_type_are_left_to_the_reference():
@@ -185,7 +227,8 @@ def test_rows_django_would_not_write_give_the_same_verdicts(world):
 def test_stored_forms_only_the_reference_reads_are_still_intact(world):
     """SQLite keeps what it is given: a snapshot with a space around it and a time written
     with a "T" are what Django reads back as the same values, though not the form Django
-    writes: the fast way leaves them to the reference, which passes them."""
+    writes. The fast way reads the snapshot as Django does, to the same bytes, and leaves
+    the time to the reference, which passes it."""
     build_chain(world, 4)
     drop_triggers()
     sql("UPDATE decisions_auditentry SET snapshot = snapshot || ' ' WHERE sequence = 1")
@@ -195,7 +238,9 @@ def test_stored_forms_only_the_reference_reads_are_still_intact(world):
         "WHERE sequence = 3"
     )
     raw = next(chain_read.raw_batches(1))
-    assert [chain_read.fast_content(row) for row in raw[:3]] == [None, None, None]
+    orm = AuditEntry.objects.order_by("sequence").values_list(*chain_read.CHAIN_FIELDS)
+    padded = [audit_chain.canonical_bytes(*row[:13]) for row in orm[:2]]
+    assert [chain_read.fast_content(row) for row in raw[:3]] == [*padded, None]
     assert assert_fast_and_reference_agree().intact
 
 
@@ -234,3 +279,20 @@ def test_every_tamper_gets_the_reference_verdict(world, tamper, chunk_size):
     result = assert_fast_and_reference_agree(chunk_size=chunk_size)
     assert not result.intact
     assert_fast_and_reference_agree(since=2, chunk_size=chunk_size)
+
+
+@pytest.mark.django_db
+def test_an_entry_holding_a_number_beyond_a_double_is_intact(world):
+    audit_log.record(
+        action=AuditEntry.Action.CASE_UPDATED,
+        actor=world.users["practitioner"],
+        obj=world.case,
+        case=world.case,
+        snapshot={"n": 10**30, "m": -(2**64)},
+    )
+    raw = next(chain_read.raw_batches(1))[0]
+    assert chain_read.fast_content(raw) != audit_chain.entry_canonical_bytes(
+        AuditEntry.objects.get()
+    )
+    result = assert_fast_and_reference_agree()
+    assert result.intact and result.entries_checked == 1
