@@ -63,11 +63,14 @@ _loads, _dumps, _SORTED = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS
 _REFUSED = (TypeError, ValueError)  # orjson.JSONEncodeError, orjson.JSONDecodeError, slicing
 
 
-def raw_batches(start: int, chunk_size: int = CHUNK_SIZE) -> Iterator[list[tuple[Any, ...]]]:
-    """The CHAIN_FIELDS of every entry from `start`, in sequence order, `chunk_size` rows at a
-    time, as the driver returns them: the time as `YYYY-MM-DD HH:MM:SS[.ffffff]` UTC text
-    (SQLite's stored text; PostgreSQL's `to_char`), the case id as text (SQLite's 32 hex
-    digits; PostgreSQL's hyphenated form) and the snapshot as its JSON text."""
+def raw_batches(
+    start: int, chunk_size: int = CHUNK_SIZE, *, stop: int | None = None
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The CHAIN_FIELDS of every entry from `start` (to before `stop`), in sequence order,
+    `chunk_size` rows at a time, as the driver returns them: the time as
+    `YYYY-MM-DD HH:MM:SS[.ffffff]` UTC text (SQLite's stored text; PostgreSQL's `to_char`),
+    the case id as text (SQLite's 32 hex digits; PostgreSQL's hyphenated form) and the
+    snapshot as its JSON text."""
     using = router.db_for_read(AuditEntry)
     connection = connections[using]
     quote = connection.ops.quote_name
@@ -81,9 +84,12 @@ def raw_batches(start: int, chunk_size: int = CHUNK_SIZE) -> Iterator[list[tuple
         columns[10] = f"{columns[10]}::text"
     table = quote(AuditEntry._meta.db_table)
     sequence = quote(column_of["sequence"])
-    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE {sequence} >= %s ORDER BY {sequence}"
+    where, params = f"{sequence} >= %s", [start]
+    if stop is not None:
+        where, params = f"{where} AND {sequence} < %s", [start, stop]
+    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE {where} ORDER BY {sequence}"
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [start])
+        cursor.execute(sql, params)
         while batch := cursor.fetchmany(chunk_size):
             yield batch
 

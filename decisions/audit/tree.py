@@ -147,6 +147,40 @@ class RootWalk:
         self.size = size
         self.last_sequence = last_sequence
 
+    def wanted_in(self, start: int, stop: int | None) -> list[int]:
+        """The sizes still wanted from entry `start` to before `stop` (or on), counted from
+        `start`: what a walk of those entries alone (a verify worker's) must fold roots at."""
+        return [
+            size - start + 1
+            for size in self._pending
+            if size >= start and (stop is None or size < stop)
+        ]
+
+    def join(self, run: RootWalk, last_sequence: int) -> None:
+        """Add the entries another walk folded (a verify worker's, over the `run.size` entries
+        after this walk's end): the roots it folded at `wanted_in` sizes, and its edge.
+
+        Right-to-left folding makes the root at any size inside the run this walk's edge
+        folded with the run's root there. The run's edge joins this one subtree by subtree,
+        merging as `extend` does, so this walk's size must be a multiple of the largest
+        power of two not above `run.size`: the runs of verify_ranges are."""
+        edge, node = self._edge, merkle.NODE_PREFIX
+        while self._pending and self._pending[-1] <= self.size + run.size:
+            size = self._pending.pop()
+            self.roots[size] = merkle.fold([*edge, run.roots[size - self.size]])
+        remaining = run.size
+        for value in run._edge:
+            height = remaining.bit_length() - 1
+            index = self.size >> height
+            while index & 1:
+                value = hashlib.sha256(node + edge.pop() + value).digest()
+                index >>= 1
+            edge.append(value)
+            self.size += 1 << height
+            remaining -= 1 << height
+        self.last_sequence = last_sequence
+        self._check_wanted()
+
     def read(self, before: int | None = None) -> None:
         rows = AuditEntry.objects.filter(sequence__gt=self.last_sequence)
         if before is not None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 
-from decisions.audit import checkpoints, tree
+from decisions.audit import checkpoints, tree, verify_ranges
 from decisions.audit.chain import GENESIS_HASH, AuditKey, audit_keys, canonical_bytes
 from decisions.audit.chain_read import (
     CHAIN_FIELDS,
@@ -61,6 +61,7 @@ def verify_chain(
     progress: Callable[[int, int], None] | None = None,
     walk: tree.RootWalk | None = None,
     fast: bool = True,
+    workers: int = 1,
 ) -> VerificationResult:
     """Walk the log in sequence order and report the first entry that does not check out.
 
@@ -70,7 +71,10 @@ def verify_chain(
     order, before the first that fails (the Merkle check's fold, in the same pass).
     Each entry is first checked the fast way (`chain_read.fast_accepts`); one it does not
     accept is read again through the ORM and judged by `check_row`. `fast=False` judges
-    every entry that way (the reference the tests hold the fast way to).
+    every entry that way (the reference the tests hold the fast way to). With `workers` > 1,
+    the whole log is first checked the fast way on that many processes
+    (`verify_ranges.check`), where they can see it; only if that does not accept it all is it
+    walked here.
     """
     start = max(since or 1, 1)
     keys = {key.key_id: key for key in audit_keys()}
@@ -91,6 +95,13 @@ def verify_chain(
     last_sequence = AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True)
     highest = last_sequence.first() or 0
     total = max(highest - start + 1, 0)
+
+    split = None
+    if fast and start == 1 and verify_ranges.worth_splitting(total, workers):
+        secrets = {key_id: key.secret for key_id, key in keys.items()}
+        split = verify_ranges.check(highest, secrets, workers=workers, walk=walk, progress=progress)
+    if split is not None:
+        return _unless_shortened(VerificationResult(True, split[0], start, split[1]))
 
     expected_sequence = start
     checked = 0
@@ -117,13 +128,20 @@ def verify_chain(
         progress(checked, checked)
 
     up_to = expected_sequence - 1 if checked else None
+    return _unless_shortened(VerificationResult(True, checked, start, up_to))
+
+
+def _unless_shortened(result: VerificationResult) -> VerificationResult:
+    """`result`, or a failure if an earlier verification saw entries beyond its end."""
+    start, checked, up_to = result.since_sequence, result.entries_checked, result.up_to_sequence
+    before = up_to or start - 1
     seen = (
         AuditVerification.objects.filter(intact=True, up_to_sequence__isnull=False)
         .order_by("-up_to_sequence")
         .values_list("up_to_sequence", flat=True)
         .first()
     )
-    if seen and seen > (up_to or start - 1):
+    if seen and seen > before:
         return VerificationResult(
             False,
             checked,
@@ -133,7 +151,7 @@ def verify_chain(
             f"the log ends at entry {up_to or start - 1} but an earlier verification saw "
             f"entries up to {seen}: entries deleted from the end",
         )
-    return VerificationResult(True, checked, start, up_to)
+    return result
 
 
 def check_row(
@@ -181,6 +199,7 @@ def verify_log(
     since: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     witness_dirs: Sequence[str | Path] = (),
+    workers: int = 1,
 ) -> VerificationResult:
     """`verify_chain`, and the log held against every stored and witnessed checkpoint, as
     `checkpoints.check_checkpoints` holds it, with the tree folded in the chain's pass: only
@@ -190,7 +209,7 @@ def verify_log(
     walk = tree.RootWalk(plan.sizes) if plan.by_size else None
     if walk is not None and since:
         walk.read(before=since)
-    result = verify_chain(since=since, progress=progress, walk=walk)
+    result = verify_chain(since=since, progress=progress, walk=walk, workers=workers)
     if walk is not None:
         walk.read()
     check = checkpoints.judge(plan, walk)
@@ -208,9 +227,12 @@ def verify_and_record(
     source: str = "verify_audit",
     progress: Callable[[int, int], None] | None = None,
     witness_dirs: Sequence[str | Path] = (),
+    workers: int = 1,
 ) -> VerificationResult:
     """`verify_log`, and keep the outcome for the review screen."""
-    result = verify_log(since=since, progress=progress, witness_dirs=witness_dirs)
+    result = verify_log(
+        since=since, progress=progress, witness_dirs=witness_dirs, workers=workers
+    )
     AuditVerification.objects.create(
         checked_by=checked_by if checked_by is not None and checked_by.is_authenticated else None,
         source=source,

@@ -1,10 +1,11 @@
+import argparse
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from decisions.audit import verify
+from decisions.audit import verify, verify_ranges
 
 
 class Command(BaseCommand):
@@ -26,6 +27,16 @@ class Command(BaseCommand):
             "--no-progress", action="store_true", help="No progress bar, even on a terminal."
         )
         parser.add_argument(
+            "--workers",
+            type=_positive,
+            default=verify_ranges.default_workers(),
+            metavar="N",
+            help=(
+                "Check the log on N processes (default: one per CPU, %(default)s here); "
+                "1 checks it in this process alone."
+            ),
+        )
+        parser.add_argument(
             "--witness-dir",
             action="append",
             default=[],
@@ -42,18 +53,29 @@ class Command(BaseCommand):
         since: int | None = None,
         no_progress: bool = False,
         witness_dir: list[str] | None = None,
+        workers: int = 1,
         **options: Any,
     ) -> None:
         progress = None
         if not no_progress and sys.stderr.isatty():
             progress = _progress_bar(sys.stderr)
         result = verify.verify_and_record(
-            since=since, progress=progress, witness_dirs=witness_dir or []
+            since=since, progress=progress, witness_dirs=witness_dir or [], workers=workers
         )
         if result.intact:
             self.stdout.write(result.message)
             return
         raise CommandError(result.message, returncode=1)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of processes, 1 or more, not {text!r}")
+    return value
 
 
 def _progress_bar(stream: TextIO, width: int = 40) -> Callable[[int, int], None]:
