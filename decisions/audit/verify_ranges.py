@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import hmac as hmac_lib
 import multiprocessing
+import multiprocessing.util
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -32,7 +33,7 @@ from decisions.audit.chain import GENESIS_HASH
 from decisions.audit.chain_read import fast_accepts, raw_batches
 from decisions.models import AuditEntry
 
-RANGE_SIZE = 8192  # 2**13: a few per worker even at 24 000 entries, one connection each
+RANGE_SIZE = 4096  # 2**12: six ranges at 24 000 entries; 4096 beat 8192 by 10–25% at 1.2 million
 
 
 @dataclass
@@ -84,7 +85,8 @@ def check(
     context = multiprocessing.get_context("fork")
     checked, last_sequence, last_hash = 0, 0, GENESIS_HASH
     ranges: list[RangeCheck] = []
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
+    processes = min(workers, len(tasks))
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_started) as pool:
         for found in pool.map(_check_range, tasks):
             if found.seam != last_hash or found.start != last_sequence + 1:
                 pool.shutdown(cancel_futures=True)
@@ -103,6 +105,11 @@ def check(
     return checked, last_sequence
 
 
+def _worker_started() -> None:
+    """A worker keeps one connection for all its ranges and closes it as it exits."""
+    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=0)
+
+
 def _check_range(task: tuple[int, int | None, dict[str, bytes], list[int] | None]) -> RangeCheck:
     """In a worker: check entries `start` to before `stop` (or to the end) the fast way."""
     start, stop, secrets, wanted = task
@@ -112,18 +119,15 @@ def _check_range(task: tuple[int, int | None, dict[str, bytes], list[int] | None
     walk = None if wanted is None else tree.RootWalk(wanted)
     failed = RangeCheck(start, None, 0, "", None)
     expected, prev, seam = start, "", None
-    try:
-        for batch in raw_batches(start, stop=stop):
-            if seam is None:
-                seam = prev = batch[0][11]
-            for raw in batch:
-                if not fast_accepts(raw, expected, prev, macs):
-                    return failed
-                prev, expected = raw[13], expected + 1
-            if walk is not None:
-                walk.extend(expected - 1, [raw[13] for raw in batch])
-    finally:
-        connections.close_all()
+    for batch in raw_batches(start, stop=stop):
+        if seam is None:
+            seam = prev = batch[0][11]
+        for raw in batch:
+            if not fast_accepts(raw, expected, prev, macs):
+                return failed
+            prev, expected = raw[13], expected + 1
+        if walk is not None:
+            walk.extend(expected - 1, [raw[13] for raw in batch])
     if seam is None or (stop is not None and expected != stop):
         return failed  # an empty range, or one that ends short: entries missing
     return RangeCheck(start, seam, expected - 1, prev, walk)
