@@ -10,13 +10,16 @@ PostgreSQL's ANALYZE of the same data).
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import Func, IntegerField
+from django.db.models import BooleanField, Expression, F, Func, IntegerField
 
 ANALYSIS_LIMIT = 1000  # rows sampled per index (SQLite's PRAGMA analysis_limit)
+_CONSTANT = re.compile(r"[a-z0-9_]+")  # what AmongConstants may write into SQL
 
 
 def refresh_statistics(using: str = "default") -> float:
@@ -40,3 +43,35 @@ class Unindexed(Func):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return self.as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
+
+
+class AmongConstants(Expression):
+    """`column IN (...)` over constants of the code (a model's status values), written into
+    the SQL as literals on SQLite rather than passed as parameters. SQLite's planner uses a
+    partial index only when it can see that the query's WHERE implies the index's, and it
+    cannot see into a bound parameter: a lead's 50 open requests at 100 000 cases took 31 ms
+    from the status index with parameters, 0.6 ms from `request_open_due` with literals.
+    Other databases get parameters, as Django always passes them."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, values: Iterable[str]) -> None:
+        super().__init__()
+        self.column = F(column)
+        self.values = tuple(str(value) for value in values)
+        if not self.values or not all(_CONSTANT.fullmatch(value) for value in self.values):
+            raise ValueError(f"not constants of the code: {self.values!r}")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.column,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list]:
+        column, params = compiler.compile(self.column)
+        if connection.vendor == "sqlite":
+            literals = ", ".join(f"'{value}'" for value in self.values)
+            return f"{column} IN ({literals})", params
+        placeholders = ", ".join(["%s"] * len(self.values))
+        return f"{column} IN ({placeholders})", [*params, *self.values]

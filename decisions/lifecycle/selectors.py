@@ -19,7 +19,7 @@ from decisions.lifecycle.stage import Lifecycle, lifecycle
 from decisions.models import Approval, Case, Decision, FollowUp, ShareRequest
 from isg.accounts.models import Role, User
 from isg.accounts.roles import has_role, organisations_where
-from isg.database import Unindexed
+from isg.database import AmongConstants, Unindexed
 
 # --- Rules ------------------------------------------------------------------------------------
 
@@ -232,8 +232,8 @@ def team_overdue(user: User) -> dict[str, QuerySet[Any]]:
     today = timezone.localdate()
     return {
         "requests": ShareRequest.objects.filter(
+            AmongConstants("status", ShareRequest.OPEN_STATUSES),
             case__organisation_id__in=managed,
-            status__in=ShareRequest.OPEN_STATUSES,
             due_on__lt=today,
         )
         .select_related("case")

@@ -12,7 +12,7 @@ from decisions.seeding import volume
 from isg.accounts.models import Role, User
 from isg.database import refresh_statistics
 from tests import factories
-from tests.query_plans import explain
+from tests.query_plans import explain, explain_bound
 
 
 @pytest.fixture
@@ -116,3 +116,18 @@ def test_a_managers_open_requests_ask_the_organisation_of_no_index_on_sqlite(pra
     unindexed = '+"decisions_case"."organisation_id" IN'
     assert (unindexed in sql) == (connection.vendor == "sqlite"), sql
     assert '"decisions_case"."organisation_id" IN' in sql
+
+
+@pytest.mark.sqlite
+@pytest.mark.parametrize("role", ["manager", "lead"])
+def test_sqlite_reads_an_organisations_open_requests_from_their_partial_index(practitioner, role):
+    """With the statuses as parameters SQLite cannot see that the query implies the index's
+    condition, and read every open request of every organisation from the status index, then
+    sorted them: 31 ms against 0.6 ms for a lead at 100 000 cases (isg.database.AmongConstants).
+    The plan is the one the app gets, with its parameters bound, and with the statistics
+    the daily refresh_statistics keeps (without them SQLite starts from the status index
+    either way)."""
+    user = User.objects.get(username=volume.username(0, role, 1))
+    refresh_statistics()
+    plan = explain_bound(selectors.open_requests_for(user)[:50])
+    assert "request_open_due" in plan and "TEMP B-TREE" not in plan, plan
