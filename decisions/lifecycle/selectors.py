@@ -4,6 +4,7 @@ and the PDFs alike."""
 
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case as Case_
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -127,6 +128,28 @@ def approval_queue_for(user: User) -> QuerySet[Decision]:
         .annotate(urgency_rank=urgency)
         .order_by("urgency_rank", "decided_at")
     )
+
+
+# What a row of the queue shows (decisions/templatetags/isg.py, approval_rows): not the
+# decision's facts, rationale or findings.
+QUEUE_COLUMNS = (
+    "outcome", "decided_at", "case__reference", "share_request__urgency",
+    "decided_by__username", "decided_by__first_name", "decided_by__last_name",
+)  # fmt: skip
+
+
+def approval_queue_page(user: User, number: Any, per_page: int) -> Page:
+    """Page `number` of the user's approval queue. The backlog is read once, for its order
+    and its size, as ids; then only the page's rows are fetched. (A paginated queryset reads
+    it twice, for COUNT(*) and for the page: 2 × 18 ms at 100 000 cases on SQLite.)"""
+    order = list(approval_queue_for(user).values_list("pk", flat=True))
+    page = Paginator(order, per_page).get_page(number)
+    rows = Decision.objects.filter(pk__in=page.object_list).select_related(
+        "case", "share_request", "decided_by"
+    )
+    by_pk = {decision.pk: decision for decision in rows.only(*QUEUE_COLUMNS)}
+    page.object_list = [by_pk[pk] for pk in page.object_list]
+    return page
 
 
 def get_decision_to_approve(user: User, decision_id: Any) -> Decision:

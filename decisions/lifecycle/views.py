@@ -6,7 +6,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,12 +25,6 @@ from isg.accounts.security import recent_auth_required
 from isg.ui.forms import posted_data
 
 QUEUE_PER_PAGE = 50
-# What a row of the queue shows (decisions/templatetags/isg.py, approval_rows): not the
-# decision's facts, rationale or findings.
-QUEUE_COLUMNS = (
-    "outcome", "decided_at", "case__reference", "share_request__urgency",
-    "decided_by__username", "decided_by__first_name", "decided_by__last_name",
-)
 LIFECYCLE_FORM = "decisions/lifecycle/form.html"
 
 
@@ -46,8 +39,7 @@ def _back_to_decision(request: HttpRequest, decision: Decision, message: str) ->
 def approval_queue(request: HttpRequest) -> HttpResponse:
     if not organisations_where(user_of(request), (Role.MANAGER,)):
         raise Http404("Only managers approve decisions")
-    queue = selectors.approval_queue_for(user_of(request)).only(*QUEUE_COLUMNS)
-    page = Paginator(queue, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.approval_queue_page(user_of(request), request.GET.get("page"), QUEUE_PER_PAGE)
     return render(request, "decisions/approvals/queue.html", {"page": page})
 
 

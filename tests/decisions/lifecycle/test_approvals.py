@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -113,6 +114,14 @@ def test_queue_lists_what_needs_a_verdict_most_urgent_then_oldest(world, sign_in
     assert page.status_code == 200
     assert page.content.decode().count(reverse("approval_verdict", args=[immediate.pk])) == 1
     assert reverse("approval_verdict", args=[approved.pk]) not in page.content.decode()
+    # Pages of the queue read its order once, as ids, then their own rows only.
+    with CaptureQueriesContext(connection) as captured:
+        second = lifecycle_selectors.approval_queue_page(manager, "2", 2)
+    assert second.object_list == [old_routine, superseding]
+    assert (second.paginator.count, second.paginator.num_pages) == (5, 3)
+    assert len(captured) == 2  # the ids, then the page's rows (the roles were read above)
+    assert lifecycle_selectors.approval_queue_page(manager, "x", 2).object_list == queue[:2]
+    assert lifecycle_selectors.approval_queue_page(manager, "9", 2).object_list == [decision]
 
 
 def test_queue_is_for_managers_only(world, sign_in):
