@@ -1,4 +1,4 @@
-"""The database's query-planner statistics.
+"""The database's query-planner statistics, and two expressions that steer SQLite's planner.
 
 PostgreSQL keeps its own (autovacuum runs ANALYZE as tables change). SQLite has none until
 ANALYZE is run, and without them its planner guesses: it drove a practitioner's open

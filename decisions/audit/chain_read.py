@@ -15,9 +15,9 @@ goes to the reference check.
 `fast_accepts` passes an entry only if its sequence and link are the expected ones and its
 SHA-256 and HMAC both match those bytes. Bytes without a float say exactly what the row's
 text says (the json module would read the same values) and, for every row as Django writes
-it, equal `chain.canonical_bytes` over the row
-the ORM reads (tests/decisions/audit/test_chain_read.py compares every stored entry), so a
-match proves the row is the one that was signed. Everything else (a mismatch, a time or id
+it, equal `chain.canonical_bytes` over the row the ORM reads
+(tests/decisions/audit/test_chain_read.py compares every stored entry), so a match proves
+the row is the one that was signed. Everything else (a mismatch, a time or id
 in a form Django does not write, a value of an unexpected type) is not judged here: the
 caller reads that row through the ORM and checks it with `canonical_bytes` and
 `verify.check_row`, which says what is wrong exactly as verification always has.

@@ -134,21 +134,21 @@ def verify_chain(
 def _unless_shortened(result: VerificationResult) -> VerificationResult:
     """`result`, or a failure if an earlier verification saw entries beyond its end."""
     start, checked, up_to = result.since_sequence, result.entries_checked, result.up_to_sequence
-    before = up_to or start - 1
+    last = up_to or start - 1  # the last entry it vouches for
     seen = (
         AuditVerification.objects.filter(intact=True, up_to_sequence__isnull=False)
         .order_by("-up_to_sequence")
         .values_list("up_to_sequence", flat=True)
         .first()
     )
-    if seen and seen > before:
+    if seen and seen > last:
         return VerificationResult(
             False,
             checked,
             start,
             up_to,
-            (up_to or start - 1) + 1,
-            f"the log ends at entry {up_to or start - 1} but an earlier verification saw "
+            last + 1,
+            f"the log ends at entry {last} but an earlier verification saw "
             f"entries up to {seen}: entries deleted from the end",
         )
     return result
