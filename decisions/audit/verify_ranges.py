@@ -24,7 +24,9 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
+from asgiref.local import Local
 from django.db import connections, router
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
@@ -81,7 +83,6 @@ def check(
     for start in starts:
         stop = None if start == starts[-1] else start + RANGE_SIZE
         tasks.append((start, stop, secrets, None if walk is None else walk.wanted_in(start, stop)))
-    connections.close_all()  # forked workers must open their own, not share the parent's
     context = multiprocessing.get_context("fork")
     checked, last_sequence, last_hash = 0, 0, GENESIS_HASH
     ranges: list[RangeCheck] = []
@@ -105,8 +106,19 @@ def check(
     return checked, last_sequence
 
 
+# The parent's connections as a worker inherits them: kept, never used and never closed
+# (closing one would end the parent's session on the server); the worker exits without
+# freeing them (os._exit).
+_INHERITED: list[Any] = []
+
+
 def _worker_started() -> None:
-    """A worker keeps one connection for all its ranges and closes it as it exits."""
+    """A worker opens connections of its own, keeps one for all its ranges, and closes it as
+    it exits. It never touches the parent's, whatever state they are in: it swaps in a fresh
+    set (Django's ConnectionHandler keeps them in `_connections`)."""
+    handler: Any = connections  # `_connections` is not in django-stubs
+    _INHERITED.append(handler._connections)
+    handler._connections = Local(handler.thread_critical)
     multiprocessing.util.Finalize(None, connections.close_all, exitpriority=0)
 
 
