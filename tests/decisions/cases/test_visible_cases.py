@@ -12,7 +12,7 @@ from decisions.seeding import volume
 from isg.accounts.models import Role, User
 from isg.database import refresh_statistics
 from tests import factories
-from tests.query_plans import explain, explain_bound
+from tests.query_plans import executed, explain, explain_bound
 
 
 @pytest.fixture
@@ -24,10 +24,10 @@ def practitioner(db):
 def _sqlite_plans(practitioner) -> list[str]:
     """EXPLAIN QUERY PLAN of the practitioner's cases and open requests, as the dashboard
     asks for them."""
-    with CaptureQueriesContext(connection) as captured:
+    with executed() as queries:
         assert list(selectors.cases_for(practitioner))
         list(selectors.open_requests_for(practitioner))  # the plan matters, not the rows
-    return [explain(query["sql"]) for query in captured.captured_queries]
+    return [explain(sql, params) for sql, params in queries]
 
 
 @pytest.mark.sqlite

@@ -1,22 +1,22 @@
 """The approval queue starts from the requests awaiting approval, not from the organisation's
 decisions: its cost follows the decisions in flight, never the history.
 
-Generated cases (decisions/seeding/volume.py), then EXPLAIN of exactly the queries the queue
-page runs: its count (the dashboard's too) and its page of rows. PostgreSQL is ANALYZEd, as
+Generated cases (decisions/seeding/volume.py), then EXPLAIN, with their parameters bound, of
+exactly the queries the queue page runs (the backlog's ordered ids, then the page's rows) and
+the dashboard's count of it. PostgreSQL is ANALYZEd, as
 a deployment's autovacuum does; SQLite both without statistics (a new database) and with
 them (`refresh_statistics`, run daily from cron).
 """
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from decisions.lifecycle.selectors import approval_queue_for
+from decisions.lifecycle.selectors import approval_queue_for, approval_queue_page
 from decisions.lifecycle.views import QUEUE_PER_PAGE
 from decisions.seeding import volume
 from isg.accounts.models import User
 from isg.database import refresh_statistics
-from tests.query_plans import explain
+from tests.query_plans import executed, explain
 
 
 @pytest.fixture
@@ -29,13 +29,14 @@ def manager(db):
 
 
 def _plans(manager) -> dict[str, str]:
-    """EXPLAIN of the SQL the paginator sends: the count, then the page of rows."""
-    queue = approval_queue_for(manager)
-    with CaptureQueriesContext(connection) as captured:
-        assert queue.count() > 0  # the generated data has decisions waiting
-        assert list(queue[:QUEUE_PER_PAGE])
-    queries = zip(("count", "page"), captured.captured_queries, strict=True)
-    return {name: explain(query["sql"]) for name, query in queries}
+    """EXPLAIN of what reads the backlog: the dashboard's count and the page's ordered ids."""
+    with executed() as queries:
+        assert approval_queue_for(manager).count() > 0  # the generated data has some waiting
+        assert approval_queue_page(manager, 1, QUEUE_PER_PAGE).object_list
+    memberships, count, ids, rows = queries
+    assert "accounts_membership" in memberships[0], memberships
+    assert '"decisions_decision"."id" IN' in rows[0], rows  # the page's rows, by primary key
+    return {name: explain(*query) for name, query in (("count", count), ("ids", ids))}
 
 
 def _sqlite_driver(plan: str) -> str:
