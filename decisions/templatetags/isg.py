@@ -218,6 +218,25 @@ def request_rows(rows: Iterable[ShareRequest], show_case: bool = False) -> SafeS
 
 
 @register.simple_tag
+def case_rows(cases: Iterable[Any]) -> SafeString:
+    """The case list's rows (decisions/case_list.html), as request_rows: 25 rows through the
+    template engine were 40% of the page. Each case needs its organisation selected."""
+    day = _Days()
+    url = _url_of("case_detail")
+    return format_html_join("", "{}", (
+        (format_html(
+            '<tr class="govuk-table__row">' + LINK_CELL + CELL * 3 + "</tr>",
+            url(case.pk),
+            case.reference,
+            case.organisation.name,
+            day(localtime(case.created_at).date()),
+            "Closed" if case.is_closed else "Open",
+        ),)
+        for case in cases
+    ))
+
+
+@register.simple_tag
 def follow_up_rows(rows: Iterable[FollowUp], show_owner: bool = False) -> SafeString:
     """The rows of a table of follow-ups (includes/follow_up_table.html), as request_rows.
     Each follow-up needs its case (and its owner, when `show_owner`) selected with it."""

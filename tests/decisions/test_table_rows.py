@@ -1,6 +1,6 @@
-"""request_rows and follow_up_rows (decisions/templatetags/isg.py) write what the template
-loops of includes/request_table.html and follow_up_table.html wrote: the same elements,
-attributes and text, white space between tags aside."""
+"""request_rows, follow_up_rows and case_rows (decisions/templatetags/isg.py) write what the
+template loops of includes/request_table.html, follow_up_table.html and case_list.html wrote:
+the same elements, attributes and text, white space between tags aside."""
 
 import datetime
 
@@ -8,7 +8,7 @@ import pytest
 from django.template import engines
 from django.utils import timezone
 
-from decisions.models import FollowUp, ShareRequest
+from decisions.models import Case, FollowUp, ShareRequest
 from tests import factories
 from tests.ui.test_gds_html import _Tokens
 
@@ -36,6 +36,14 @@ OLD_FOLLOW_UP_ROWS = """{% for follow_up in rows %}
       <td class="govuk-table__cell">{{ follow_up.due_on|date:"j M Y" }}{% if follow_up.is_overdue %} <strong class="govuk-tag govuk-tag--red">Overdue</strong>{% endif %}</td>
     </tr>
     {% endfor %}"""  # noqa: E501 (the old templates, verbatim)
+OLD_CASE_ROWS = """{% for case in rows %}
+    <tr class="govuk-table__row">
+      <td class="govuk-table__cell"><a class="govuk-link" href="{% url 'case_detail' case.pk %}">{{ case.reference }}</a></td>
+      <td class="govuk-table__cell">{{ case.organisation.name }}</td>
+      <td class="govuk-table__cell">{{ case.created_at|date:"j M Y" }}</td>
+      <td class="govuk-table__cell">{% if case.is_closed %}Closed{% else %}Open{% endif %}</td>
+    </tr>
+    {% endfor %}"""  # noqa: E501 (the old template, verbatim)
 
 
 def _tokens(source: str, **context) -> list[tuple]:
@@ -87,3 +95,27 @@ def test_follow_up_rows_are_the_template_loops_rows(rows, show_owner):
                   show_owner=show_owner)
     assert new == _tokens(OLD_FOLLOW_UP_ROWS, rows=follow_ups, show_owner=show_owner)
     assert ("Overdue", False, False) in new and ("/b",) not in new
+
+
+def test_case_rows_are_the_template_loops_rows(world):
+    """Opened either side of midnight in London (summer time and winter), and names that need
+    escaping."""
+    elsewhere = factories.make_organisation("Smith & “Sons” <Ltd>")
+    openings = [
+        datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC),  # 1 July in London
+        datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC),  # 31 December
+        datetime.datetime(2026, 3, 29, 0, 59, tzinfo=datetime.UTC),
+    ]
+    for n, opened in enumerate(openings):
+        for closed in (False, True):
+            case = factories.make_case(
+                elsewhere if closed else world.org, reference=f"C<{n}>&“{closed}”",
+                is_closed=closed,
+            )
+            Case.objects.filter(pk=case.pk).update(created_at=opened)
+    cases = list(Case.objects.select_related("organisation").order_by("reference"))
+    assert len(cases) >= 6
+    new = _tokens("{% load isg %}{% case_rows rows %}", rows=cases)
+    assert new == _tokens(OLD_CASE_ROWS, rows=cases)
+    texts = {token[0] for token in new if len(token) == 3}
+    assert {"1 Jul 2026", "31 Dec 2026", "Closed", "Open", "Smith & “Sons” <Ltd>"} <= texts
