@@ -86,14 +86,23 @@ def recipients_of(delivery: Delivery) -> list[Addressee]:
     return [*granted, *duty_addresses(delivery.to_organisation)]
 
 
-def correction_made(delivery: Delivery) -> int:
+def _tell_recipients(delivery: Delivery, subject: str, body: str) -> int:
+    """An email to the delivery's recipients, with the link to the delivery."""
     return send(
         recipients_of(delivery),
+        subject,
+        body,
+        see=reverse("delivery_detail", args=[delivery.pk]),
+        about=delivery.reference,
+    )
+
+
+def correction_made(delivery: Delivery) -> int:
+    return _tell_recipients(
+        delivery,
         f"ISG: a correction to information {delivery.reference}",
         f"The sender corrected information {delivery.reference} delivered to your "
         "organisation. The original is kept; read the correction beside it.",
-        see=reverse("delivery_detail", args=[delivery.pk]),
-        about=delivery.reference,
     )
 
 
@@ -112,11 +121,9 @@ def request_chased(exchange: ExchangeRequest) -> int:
 
 
 def delivery_chased(delivery: Delivery) -> int:
-    return send(
-        recipients_of(delivery),
+    return _tell_recipients(
+        delivery,
         f"ISG: information {delivery.reference} is not acknowledged",
         f"Information {delivery.reference} delivered to your organisation has not been "
         "acknowledged yet.",
-        see=reverse("delivery_detail", args=[delivery.pk]),
-        about=delivery.reference,
     )
