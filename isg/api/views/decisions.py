@@ -22,7 +22,13 @@ from isg.api.scopes import read_scoped
 
 
 def _decision(request: Request, decision_id: Any) -> Decision:
-    decision = lifecycle_rules.get_decision_for(account_of(request), decision_id)
+    return lifecycle_rules.get_decision_for(account_of(request), decision_id)
+
+
+def _read_decision(request: Request, decision_id: Any, what: str) -> Decision:
+    """The decision for the client's account (404 otherwise), its reading audited as `what`."""
+    decision = _decision(request, decision_id)
+    audit.read(request, what=what, obj=decision, case=decision.case)
     return decision
 
 
@@ -52,8 +58,7 @@ class DecisionDetail(APIView):
 
     @extend_schema(responses=serializers.DecisionSerializer)
     def get(self, request: Request, decision_id: Any) -> Response:
-        decision = _decision(request, decision_id)
-        audit.read(request, what="decision record", obj=decision, case=decision.case)
+        decision = _read_decision(request, decision_id, "decision record")
         return Response(serializers.DecisionSerializer(decision).data)
 
 
@@ -62,8 +67,7 @@ class DecisionFollowUps(APIView):
 
     @extend_schema(responses=serializers.FollowUpSerializer(many=True))
     def get(self, request: Request, decision_id: Any) -> Response:
-        decision = _decision(request, decision_id)
-        audit.read(request, what="follow-ups", obj=decision, case=decision.case)
+        decision = _read_decision(request, decision_id, "follow-ups")
         rows = decision.follow_ups.select_related("owner")
         return Response(serializers.FollowUpSerializer(rows, many=True).data)
 
@@ -88,8 +92,7 @@ class DecisionFhir(APIView):
 
     @extend_schema(responses={(200, "application/fhir+json"): OpenApiTypes.OBJECT})
     def get(self, request: Request, decision_id: Any) -> Response:
-        decision = _decision(request, decision_id)
-        audit.read(request, what="decision FHIR bundle", obj=decision, case=decision.case)
+        decision = _read_decision(request, decision_id, "decision FHIR bundle")
         bundle = fhir.decision_bundle(decision, base_url=request.build_absolute_uri("/"))
         return Response(bundle, content_type="application/fhir+json")
 
