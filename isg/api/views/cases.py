@@ -19,7 +19,7 @@ from isg.accounts.models import Organisation, Role, User
 from isg.api import audit, serializers
 from isg.api.auth import account_of, client_of
 from isg.api.models import ApiClient
-from isg.api.responses import created
+from isg.api.responses import audited_list, created
 from isg.api.scopes import read_scoped
 
 
@@ -50,12 +50,8 @@ class CaseList(generics.GenericAPIView):
         responses=serializers.CaseSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        rows = page if page is not None else list(self.get_queryset())
-        audit.read(request, what="case list", count=len(rows),
-                   reference=request.query_params.get("reference", "")[:40])
-        data = serializers.CaseSerializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        reference = request.query_params.get("reference", "")[:40]
+        return audited_list(self, request, what="case list", reference=reference)
 
     @extend_schema(request=serializers.CaseCreateSerializer,
                    responses={201: serializers.CaseSerializer})

@@ -18,6 +18,7 @@ from decisions.models import Decision
 from decisions.pdf.copies import decision_record_copy, pdf_response
 from isg.api import audit, fhir, serializers
 from isg.api.auth import account_of
+from isg.api.responses import audited_list
 from isg.api.scopes import read_scoped
 
 
@@ -46,11 +47,7 @@ class DecisionList(generics.GenericAPIView):
 
     @extend_schema(responses=serializers.DecisionSerializer(many=True))
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        rows = page if page is not None else list(self.get_queryset())
-        audit.read(request, what="decision list", count=len(rows))
-        data = serializers.DecisionSerializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        return audited_list(self, request, what="decision list")
 
 
 class DecisionDetail(APIView):
