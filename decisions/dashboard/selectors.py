@@ -132,9 +132,10 @@ def dashboard_for(user: User) -> dict[str, Any]:
             sections["exchange_overdue"] = late
     if Role.MANAGER in roles:
         overdue = team_overdue(user)
+        waiting = approval_queue_for(user).order_by()[:APPROVAL_COUNT_CAP].count()
         sections["manager"] = {
-            "approval_count": approval_queue_for(user).order_by()[:APPROVAL_COUNT_CAP].count(),
-            "approval_cap": APPROVAL_COUNT_CAP,
+            "approval_count": waiting,
+            "approval_count_capped": waiting >= APPROVAL_COUNT_CAP,
             "overdue_requests": list(overdue["requests"].only(*REQUEST_ROW)[:DASHBOARD_ROWS]),
             "overdue_follow_ups": list(overdue["follow_ups"][:DASHBOARD_ROWS]),
         }

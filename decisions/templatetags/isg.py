@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 
-from decisions.models import AuditEntry, Decision, FollowUp, ShareRecord, ShareRequest
+from decisions.models import AuditEntry, Case, Decision, FollowUp, ShareRecord, ShareRequest
 from guidance.vocabulary import recommendation_label as _recommendation_label
 from isg.ui import gds_html
 
@@ -218,7 +218,7 @@ def request_rows(rows: Iterable[ShareRequest], show_case: bool = False) -> SafeS
 
 
 @register.simple_tag
-def case_rows(cases: Iterable[Any]) -> SafeString:
+def case_rows(cases: Iterable[Case]) -> SafeString:
     """The case list's rows (decisions/case_list.html), as request_rows: 25 rows through the
     template engine were 40% of the page. Each case needs its organisation selected."""
     day = _Days()

@@ -60,7 +60,6 @@ def test_manager_sees_the_queue_count_and_the_teams_overdue_items(world, client_
     assert "Team overdue follow-up" not in other and "Late Agency" not in other
 
 
-
 def test_the_managers_queue_count_stops_at_its_cap(world, client_for, monkeypatch):
     """The dashboard counts no further than APPROVAL_COUNT_CAP; the queue's page has the total."""
     for _ in range(2):
@@ -72,6 +71,7 @@ def test_the_managers_queue_count_stops_at_its_cap(world, client_for, monkeypatc
     monkeypatch.setattr(dashboard_selectors, "APPROVAL_COUNT_CAP", 4)
     page = manager.get(reverse("dashboard")).content.decode()
     assert "3 decisions waiting for your approval" in page
+
 
 def test_lead_sees_organisation_figures(world, client_for):
     practitioner = world.users["practitioner"]

@@ -3,9 +3,9 @@ decisions: its cost follows the decisions in flight, never the history.
 
 Generated cases (decisions/seeding/volume.py), then EXPLAIN, with their parameters bound, of
 exactly the queries the queue page runs (the backlog's ordered ids, then the page's rows) and
-the dashboard's count of it. PostgreSQL is ANALYZEd, as
-a deployment's autovacuum does; SQLite both without statistics (a new database) and with
-them (`refresh_statistics`, run daily from cron).
+the dashboard's count of it. PostgreSQL is ANALYZEd, as a deployment's autovacuum does; SQLite
+both without statistics (a new database) and with them (`refresh_statistics`, run daily from
+cron).
 """
 
 import pytest
