@@ -6,7 +6,6 @@ import datetime
 from typing import Any, cast
 
 from crispy_forms_gds import fields as gds
-from crispy_forms_gds.layout import Button, Field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -74,6 +73,9 @@ class MonthInputField(gds.DateInputField):
 
 
 class PeriodForm(forms.Form):
+    """Drawn by templates/decisions/reports/period_form.html through isg.ui.gds_html, as
+    crispy-forms-gds drew it (tests/ui/test_gds_html.py): a third of the reports page."""
+
     organisation = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     start = MonthInputField(
         label="From",
@@ -88,19 +90,13 @@ class PeriodForm(forms.Form):
 
     def __init__(self, data: QueryDict | None, *, organisations: list[Organisation]) -> None:
         super().__init__(data)
-        layout: list[Any] = [Field("start"), Field("end")]
         if len(organisations) < 2:
             del self.fields["organisation"]
         else:
             cast(forms.ChoiceField, self.fields["organisation"]).choices = [
                 (o.pk, o.name) for o in organisations
             ]
-            layout.insert(0, Field.select("organisation"))
-        self.helper = form_helper(
-            *layout, Button("show", "Show the report", css_class="govuk-button--secondary"),
-            submit=None,
-        )
-        self.helper.form_method = "get"
+        self.helper = form_helper(submit=None)  # crispy-forms-gds's error summary reads it
 
     def clean(self) -> dict[str, Any]:
         super().clean()

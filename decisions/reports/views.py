@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from csp.decorators import csp_replace
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from decisions.reports import selectors
 from decisions.reports.charts import chart_svg
@@ -45,15 +44,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "organisation": organisation}
     if not form.errors:
         report = selectors.report(organisation, form.period)
-        query = _query(organisation, form)
-        context.update(
-            report=report,
-            query=query,
-            charts={
-                f.slug: f"{reverse('reports_chart', args=[f.slug])}?{query}"
-                for f in report.figures
-            },
-        )
+        context.update(report=report, query=_query(organisation, form))
     return render(request, "decisions/reports/reports.html", context)
 
 

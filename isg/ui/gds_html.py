@@ -139,6 +139,7 @@ def date_input(field: BoundField) -> SafeString:
             "name": f"{field.html_name}_{index}",
             "value": sub.format_value(parts[index] if index < len(parts) else None),
             "class": " ".join([sub.attrs["class"], *([ERROR_CLASS] if marked else [])]),
+            **{k: v for k, v in sub.attrs.items() if k not in ("class", "label", "id")},
             "aria-invalid": "true" if field.errors else None,
             "aria-describedby": " ".join(own) or None,
             "id": sub_id,

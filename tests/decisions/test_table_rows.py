@@ -1,14 +1,19 @@
-"""request_rows, follow_up_rows and case_rows (decisions/templatetags/isg.py) write what the
-template loops of includes/request_table.html, follow_up_table.html and case_list.html wrote:
-the same elements, attributes and text, white space between tags aside."""
+"""request_rows, follow_up_rows, case_rows and figure_table (decisions/templatetags/isg.py)
+write what the template loops of includes/request_table.html, follow_up_table.html,
+case_list.html and decisions/reports/figure.html wrote: the same elements, attributes and
+text, white space between tags aside. Their dates are the date filter's."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.template import engines
-from django.utils import timezone
+from django.template.defaultfilters import date
+from django.utils import timezone, translation
 
 from decisions.models import Case, FollowUp, ShareRequest
+from decisions.reports.figures import Figure, Series
+from decisions.templatetags.isg import _Days
 from tests import factories
 from tests.ui.test_gds_html import _Tokens
 
@@ -45,6 +50,25 @@ OLD_CASE_ROWS = """{% for case in rows %}
     </tr>
     {% endfor %}"""  # noqa: E501 (the old template, verbatim)
 
+OLD_FIGURE_TABLE = """<table class="govuk-table isg-figure__table">
+      <caption class="govuk-table__caption govuk-table__caption--s">{{ figure.title }}{% if figure.unit %} ({{ figure.unit }}){% endif %}, {{ report.period.label }}</caption>
+      <thead class="govuk-table__head">
+        <tr class="govuk-table__row">
+          <th scope="col" class="govuk-table__header">{{ figure.row_heading }}</th>
+          {% for series in figure.series %}<th scope="col" class="govuk-table__header govuk-table__header--numeric">{{ series.label }}</th>{% endfor %}
+        </tr>
+      </thead>
+      <tbody class="govuk-table__body">
+        {% for row, values in figure.shown %}
+        <tr class="govuk-table__row">
+          <th scope="row" class="govuk-table__header">{{ row }}</th>
+          {% for value in values %}<td class="govuk-table__cell govuk-table__cell--numeric">{{ value }}</td>{% endfor %}
+        </tr>
+        {% empty %}
+        <tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{{ figure.series|length|add:1 }}">Nothing in this period.</td></tr>
+        {% endfor %}
+      </tbody>
+    </table>"""  # noqa: E501 (the old template, verbatim)
 
 def _tokens(source: str, **context) -> list[tuple]:
     parser = _Spaced()
@@ -119,3 +143,42 @@ def test_case_rows_are_the_template_loops_rows(world):
     assert new == _tokens(OLD_CASE_ROWS, rows=cases)
     texts = {token[0] for token in new if len(token) == 3}
     assert {"1 Jul 2026", "31 Dec 2026", "Closed", "Open", "Smith & “Sons” <Ltd>"} <= texts
+
+
+FIGURES = [
+    Figure(
+        slug="approval-time", title="Time to a verdict", about="", row_heading="Month",
+        rows=["Jan 2026", "Feb 2026", "Mar 2026"], unit="hours",
+        series=[Series("Median", [1.0, None, 12.25]), Series("90th percentile", [3.5, None, 40])],
+    ),
+    Figure(
+        slug="agencies", title="Requests by agency", about="", row_heading="Agency",
+        rows=["Smith & “Sons” <Ltd>", "Every other agency"],
+        series=[Series("Incoming <in>", [4, 0]), Series("Outgoing", [0, 2])], chart="horizontal",
+    ),
+    Figure(
+        slug="exchanges", title="Exchanges & <more>", about="", row_heading="Organisation",
+        rows=[], series=[Series("Asked of us", []), Series("Answered by us", [])],
+    ),
+]
+
+
+@pytest.mark.parametrize("figure", FIGURES, ids=[f.slug for f in FIGURES])
+def test_figure_table_is_the_templates_table(figure):
+    period = SimpleNamespace(label="January 2026 to March 2026 <all>")
+    new = _tokens("{% load isg %}{% figure_table figure report.period.label %}", figure=figure,
+                  report=SimpleNamespace(period=period))
+    assert new == _tokens(OLD_FIGURE_TABLE, figure=figure, report=SimpleNamespace(period=period))
+    assert ("January 2026 to March 2026 <all>", False, False) not in new  # caption: one text
+    assert any("<all>" in token[0] for token in new if len(token) == 3)
+
+
+@pytest.mark.parametrize("language", ["en-gb", "fr", "de"])
+def test_days_are_written_as_the_date_filter_writes_them(language):
+    days = [datetime.date(2026, 1, 1) + datetime.timedelta(n) for n in range(366)]
+    days += [datetime.date(999, 12, 31), datetime.date(2000, 2, 29)]
+    with translation.override(language):
+        day = _Days()
+        assert [day(d) for d in days] == [date(d, "j M Y") for d in days]
+        assert [day(d) for d in days] == [date(d, "j M Y") for d in days]  # remembered
+    assert day(None) == ""

@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.template import engines
 
 from decisions.audit.review import AuditFilterForm
+from decisions.reports.forms import PeriodForm
 from decisions.wizard.forms import wizard_helper
 from decisions.wizard.questions import question_form
 from isg.ui import gds_html
@@ -102,6 +103,54 @@ def test_the_audit_filter_form_is_drawn_as_crispy_forms_gds_draws_it(organisatio
     chosen = ORGANISATIONS[organisations]
     expected = _tokens(_by_crispy(AuditFilterForm(data, organisations=chosen)))
     drawn = _tokens(_by_gds_html(AuditFilterForm(data, organisations=chosen)))
+    assert drawn == expected
+
+
+PERIODS = [
+    None,
+    "",
+    "start_0=1&start_1=2026",
+    "start_0=3&start_1=2026&end_0=11&end_1=2026",
+    "start_0=13&start_1=2026",
+    "start_0=1&start_1=26",
+    "start_0=&start_1=2026",
+    "start_0=1&start_1=1990",
+    "end_0=12&end_1=2099",
+    "start_0=5&start_1=2026&end_0=1&end_1=2026",
+    "start_0=1&start_1=2020&end_0=12&end_1=2025",
+    "organisation=2",
+    "organisation=abc",
+    "start_0=%3Cb%3E&start_1=%22x",
+]
+
+
+def _period_by_crispy(form: PeriodForm) -> str:
+    """The reports' period form as its crispy-forms-gds layout drew it before gds_html."""
+    layout = [Field("start"), Field("end")]
+    if "organisation" in form.fields:
+        layout.insert(0, Field.select("organisation"))
+    form.helper = form_helper(
+        *layout, Button("show", "Show the report", css_class="govuk-button--secondary"),
+        submit=None,
+    )
+    form.helper.form_method = "get"
+    return engines["django"].from_string(
+        "{% load crispy_forms_tags crispy_forms_gds %}{% error_summary form %}{% crispy form %}"
+    ).render({"form": form})
+
+
+@pytest.mark.parametrize("organisations", ORGANISATIONS)
+@pytest.mark.parametrize("query", PERIODS)
+def test_the_report_period_form_is_drawn_as_crispy_forms_gds_draws_it(organisations, query):
+    data = None if query is None else QueryDict(query)
+    chosen = ORGANISATIONS[organisations]
+    expected = _tokens(_period_by_crispy(PeriodForm(data, organisations=chosen)))
+    drawn = _tokens(
+        engines["django"].from_string(
+            '{% load crispy_forms_gds %}{% error_summary form %}'
+            '{% include "decisions/reports/period_form.html" %}'
+        ).render({"form": PeriodForm(data, organisations=chosen)})
+    )
     assert drawn == expected
 
 
