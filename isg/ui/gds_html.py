@@ -16,6 +16,7 @@ from typing import Any, cast
 from crispy_forms_gds.layout import Size
 from django import forms
 from django.forms.boundfield import BoundField
+from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -26,15 +27,11 @@ CHECKED = SafeString(' checked="checked"')
 
 def _attrs(attrs: dict[str, Any]) -> SafeString:
     """Attributes as Django's widgets write them: False and None left out, True bare."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not None and value is not False
-        ),
-    )
+    return SafeString("".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not None and value is not False
+    ))
 
 
 def _error_ids(field: BoundField) -> list[str]:
@@ -105,11 +102,11 @@ def select(field: BoundField) -> SafeString:
     widget = field.field.widget
     chosen = widget.format_value(field.value())
     selected = next((str(v) for v, _ in widget.choices if str(v) in chosen), None)
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((v, SELECTED if str(v) == selected else "", label) for v, label in widget.choices),
-    )
+    options = SafeString("".join(
+        f'<option value="{escape(v)}"{SELECTED if str(v) == selected else ""}>{escape(label)}'
+        "</option>"
+        for v, label in widget.choices
+    ))
     return _labelled(field, "select", "govuk-select", {}, options)
 
 
