@@ -64,8 +64,29 @@ def _tokens(html: str) -> list[tuple]:
     return parser.tokens
 
 
-def _by_crispy(form: AuditFilterForm) -> str:
-    """The filter form as its crispy-forms-gds layout drew it before gds_html."""
+def _by_crispy(form: forms.Form, layout: list, button: Button) -> str:
+    """A GET form as its crispy-forms-gds layout drew it before gds_html: the organisation
+    select first when the form has one, then `layout`, then `button`."""
+    if "organisation" in form.fields:
+        layout.insert(0, Field.select("organisation"))
+    form.helper = form_helper(*layout, button, submit=None)
+    form.helper.form_method = "get"
+    template = (
+        "{% load crispy_forms_tags crispy_forms_gds %}{% error_summary form %}{% crispy form %}"
+    )
+    return engines["django"].from_string(template).render({"form": form})
+
+
+def _by_gds_html(form: forms.Form, template_name: str) -> str:
+    template = (
+        "{% load crispy_forms_gds %}{% error_summary form %}{% include template_name %}"
+    )
+    return engines["django"].from_string(template).render(
+        {"form": form, "template_name": template_name}
+    )
+
+
+def _audit_filter_by_crispy(form: AuditFilterForm) -> str:
     for name in ("case", "user"):
         form.fields[name].widget.attrs.pop("class")
     layout = [
@@ -76,24 +97,7 @@ def _by_crispy(form: AuditFilterForm) -> str:
         Field("date_from"),
         Field("date_to"),
     ]
-    if "organisation" in form.fields:
-        layout.insert(0, Field.select("organisation"))
-    form.helper = form_helper(
-        *layout, Button("filter", "Filter", css_class="govuk-button--secondary"), submit=None
-    )
-    form.helper.form_method = "get"
-    template = (
-        "{% load crispy_forms_tags crispy_forms_gds %}{% error_summary form %}{% crispy form %}"
-    )
-    return engines["django"].from_string(template).render({"form": form})
-
-
-def _by_gds_html(form: AuditFilterForm) -> str:
-    template = (
-        '{% load crispy_forms_gds %}{% error_summary form %}'
-        '{% include "decisions/audit/filter_form.html" %}'
-    )
-    return engines["django"].from_string(template).render({"form": form})
+    return _by_crispy(form, layout, Button("filter", "Filter", css_class="govuk-button--secondary"))
 
 
 @pytest.mark.parametrize("organisations", ORGANISATIONS)
@@ -101,8 +105,10 @@ def _by_gds_html(form: AuditFilterForm) -> str:
 def test_the_audit_filter_form_is_drawn_as_crispy_forms_gds_draws_it(organisations, query):
     data = None if query is None else QueryDict(query)
     chosen = ORGANISATIONS[organisations]
-    expected = _tokens(_by_crispy(AuditFilterForm(data, organisations=chosen)))
-    drawn = _tokens(_by_gds_html(AuditFilterForm(data, organisations=chosen)))
+    expected = _tokens(_audit_filter_by_crispy(AuditFilterForm(data, organisations=chosen)))
+    drawn = _tokens(_by_gds_html(
+        AuditFilterForm(data, organisations=chosen), "decisions/audit/filter_form.html"
+    ))
     assert drawn == expected
 
 
@@ -124,33 +130,19 @@ PERIODS = [
 ]
 
 
-def _period_by_crispy(form: PeriodForm) -> str:
-    """The reports' period form as its crispy-forms-gds layout drew it before gds_html."""
-    layout = [Field("start"), Field("end")]
-    if "organisation" in form.fields:
-        layout.insert(0, Field.select("organisation"))
-    form.helper = form_helper(
-        *layout, Button("show", "Show the report", css_class="govuk-button--secondary"),
-        submit=None,
-    )
-    form.helper.form_method = "get"
-    return engines["django"].from_string(
-        "{% load crispy_forms_tags crispy_forms_gds %}{% error_summary form %}{% crispy form %}"
-    ).render({"form": form})
-
-
 @pytest.mark.parametrize("organisations", ORGANISATIONS)
 @pytest.mark.parametrize("query", PERIODS)
 def test_the_report_period_form_is_drawn_as_crispy_forms_gds_draws_it(organisations, query):
     data = None if query is None else QueryDict(query)
     chosen = ORGANISATIONS[organisations]
-    expected = _tokens(_period_by_crispy(PeriodForm(data, organisations=chosen)))
-    drawn = _tokens(
-        engines["django"].from_string(
-            '{% load crispy_forms_gds %}{% error_summary form %}'
-            '{% include "decisions/reports/period_form.html" %}'
-        ).render({"form": PeriodForm(data, organisations=chosen)})
-    )
+    expected = _tokens(_by_crispy(
+        PeriodForm(data, organisations=chosen),
+        [Field("start"), Field("end")],
+        Button("show", "Show the report", css_class="govuk-button--secondary"),
+    ))
+    drawn = _tokens(_by_gds_html(
+        PeriodForm(data, organisations=chosen), "decisions/reports/period_form.html"
+    ))
     assert drawn == expected
 
 
