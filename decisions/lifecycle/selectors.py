@@ -2,7 +2,7 @@
 one function per rule, called by the views, the services, the templates (through context)
 and the PDFs alike."""
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as Case_
@@ -128,6 +128,24 @@ def approval_queue_for(user: User) -> QuerySet[Decision]:
         .annotate(urgency_rank=urgency)
         .order_by("urgency_rank", "decided_at")
     )
+
+
+# Away from the queue's own page (which gives the whole total), the queue is counted up to
+# this many ("100 or more"): at 100 000 cases on SQLite, a backlog of 495 took 35 ms to
+# count whole and 12.5 ms to count up to 100.
+APPROVAL_COUNT_CAP = 100
+
+
+class QueueCount(NamedTuple):
+    waiting: int
+    capped: bool  # the count reached APPROVAL_COUNT_CAP: there may be more
+
+
+def approval_queue_count(user: User) -> QueueCount:
+    """How many decisions wait for this manager's verdict, counted no further than the cap:
+    for the dashboard and the page after a verdict."""
+    waiting = approval_queue_for(user).order_by()[:APPROVAL_COUNT_CAP].count()
+    return QueueCount(waiting, waiting >= APPROVAL_COUNT_CAP)
 
 
 # What a row of the queue shows (decisions/templatetags/isg.py, approval_rows): not the

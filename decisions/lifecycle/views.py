@@ -105,12 +105,12 @@ def approval_given(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     return render(
         request,
         "decisions/approvals/given.html",
-        {"decision": decision, "approval": given, "queue_count": _queue_count(request)},
+        {
+            "decision": decision,
+            "approval": given,
+            "queue": selectors.approval_queue_count(user_of(request)),
+        },
     )
-
-
-def _queue_count(request: HttpRequest) -> int:
-    return selectors.approval_queue_for(user_of(request)).count()
 
 
 # --- The practitioner's side ------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from decisions.dashboard import selectors as dashboard_selectors
 from decisions.exchange.deliveries import complaint_record
+from decisions.lifecycle import selectors as lifecycle_selectors
 from decisions.lifecycle import services as lifecycle_services
 from decisions.models import FollowUp, ShareRequest
 from tests import factories
@@ -64,11 +65,11 @@ def test_the_managers_queue_count_stops_at_its_cap(world, client_for, monkeypatc
     """The dashboard counts no further than APPROVAL_COUNT_CAP; the queue's page has the total."""
     for _ in range(2):
         factories.make_decision(factories.make_request(world.case), world.users["practitioner"])
-    monkeypatch.setattr(dashboard_selectors, "APPROVAL_COUNT_CAP", 2)
+    monkeypatch.setattr(lifecycle_selectors, "APPROVAL_COUNT_CAP", 2)
     manager = client_for(world.users["manager"])
     page = manager.get(reverse("dashboard")).content.decode()
     assert "2 or more decisions waiting for your approval" in page
-    monkeypatch.setattr(dashboard_selectors, "APPROVAL_COUNT_CAP", 4)
+    monkeypatch.setattr(lifecycle_selectors, "APPROVAL_COUNT_CAP", 4)
     page = manager.get(reverse("dashboard")).content.decode()
     assert "3 decisions waiting for your approval" in page
 

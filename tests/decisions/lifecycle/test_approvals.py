@@ -158,6 +158,19 @@ def test_manager_approves_and_the_practitioner_is_told(
     assert "Amy" not in body and "Nell" not in body and "Police" not in body
 
 
+def test_the_page_after_a_verdict_counts_the_queue_up_to_its_cap(
+    world, sign_in, decision, monkeypatch
+):
+    """What is left waiting, counted as the dashboard counts it (lifecycle.selectors)."""
+    for _ in range(3):
+        factories.make_decision(factories.make_request(world.case), world.users["practitioner"])
+    client = sign_in(world.users["manager"])
+    given = client.post(verdict_url(decision), {"verdict": APPROVED, "reasons": ""}).url
+    assert "(3 waiting)" in client.get(given).content.decode()
+    monkeypatch.setattr(lifecycle_selectors, "APPROVAL_COUNT_CAP", 2)
+    assert "(2 or more waiting)" in client.get(given).content.decode()
+
+
 def test_manager_cannot_approve_own_decision(world, sign_in):
     manager = world.users["manager"]
     own = factories.make_decision(factories.make_request(world.case), manager)
