@@ -54,7 +54,7 @@ WIDTH_20 = {"class": "govuk-input--width-20"}
 
 
 class AuditFilterForm(forms.Form):
-    """The review's filters. The page draws them with decisions/audit/filter_form.html
+    """The review's filters. The page draws them with includes/get_form.html
     (isg.ui.gds_html: the GOV.UK markup without crispy-forms-gds's nested templates)."""
 
     organisation = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)

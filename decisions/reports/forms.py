@@ -73,7 +73,7 @@ class MonthInputField(gds.DateInputField):
 
 
 class PeriodForm(forms.Form):
-    """Drawn by templates/decisions/reports/period_form.html through isg.ui.gds_html, as
+    """Drawn by templates/includes/get_form.html through isg.ui.gds_html, as
     crispy-forms-gds drew it (tests/ui/test_gds_html.py): its nested templates were a
     quarter of the reports page's time in pyinstrument."""
 
