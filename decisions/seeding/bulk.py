@@ -37,7 +37,8 @@ def history_rows(
         (ShareRequest, requests, lambda obj: obj.opened_by_id),
     ):
         history_model = model.history.model
-        names = [f.attname for f in model._meta.concrete_fields]
+        tracked = {f.attname for f in history_model._meta.concrete_fields}
+        names = [f.attname for f in model._meta.concrete_fields if f.attname in tracked]
         rows = []
         for obj in objs:
             row = history_model(

@@ -254,6 +254,7 @@ def generate_chunk(
             opener = rng.choice(team)
             share_request = ShareRequest(
                 case=case,
+                organisation=org,
                 direction=rng.choice([ShareRequest.INCOMING, ShareRequest.OUTGOING]),
                 counterpart_agency=f"{org.name.removeprefix(GENERATED_PREFIX)} {agency}",
                 counterpart_contact=f"Contact {rng.randrange(1000)}, 0300 555 0100",

@@ -1,5 +1,7 @@
-"""The approval queue starts from the requests awaiting approval, not from the organisation's
-decisions: its cost follows the decisions in flight, never the history.
+"""The approval queue starts from the manager's organisation's requests awaiting approval
+(the (status, organisation) index of requests), not from the organisation's decisions or
+cases, nor from every organisation's backlog: its cost follows the decisions in flight in
+the organisation, never the history.
 
 Generated cases (decisions/seeding/volume.py), then EXPLAIN, with their parameters bound, of
 exactly the queries the queue page runs (the backlog's ordered ids, then the page's rows) and
@@ -53,7 +55,9 @@ def test_sqlite_starts_from_the_requests_awaiting_approval(manager, statistics):
         refresh_statistics()
     for name, plan in _plans(manager).items():
         driver = _sqlite_driver(plan)
-        assert "decisions_sharerequest" in driver and "status=?" in driver, (name, plan)
+        assert "request_status_organisation" in driver, (name, plan)
+        assert "status=? AND organisation_id=?" in driver, (name, plan)
+        assert "decisions_case" not in plan, (name, plan)
 
 
 @pytest.mark.postgres
@@ -61,3 +65,6 @@ def test_postgres_reads_no_table_of_decisions_whole(manager, on_postgres):
     plans = _plans(manager)
     scans = {name: plan for name, plan in plans.items() if "Seq Scan on decisions_decision" in plan}
     assert not scans, "\n\n".join(f"{name}:\n{plan}" for name, plan in scans.items())
+    for name, plan in plans.items():
+        assert "request_status_organisation" in plan, (name, plan)
+        assert "decisions_case" not in plan, (name, plan)  # no case of the organisation read

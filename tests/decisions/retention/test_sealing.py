@@ -1,29 +1,15 @@
 """Personal text in immutable rows is stored sealed, reads back plain, and the records written
 before sealing existed are sealed once by migration 0012, with the triggers back after it."""
 
-import importlib
 import uuid
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from decisions.models import Approval, DataKey
 from decisions.models.sealing import ERASED_TEXT, case_scope, destroy, is_sealed
-
-seal_migration = importlib.import_module("decisions.migrations.0012_seal_existing_records")
-
-
-class StatementRunner:
-    """What the migration asks of its schema editor, inside the test's transaction (SQLite's
-    real editor refuses to open inside one)."""
-
-    connection = connection
-
-    def execute(self, sql: str, params: object = None) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+from tests.data_migrations import run_data_migration
 
 
 def stored(table: str, column: str, pk: object) -> str:
@@ -71,10 +57,7 @@ def test_records_written_before_sealing_are_sealed_by_the_migration(world):
     if connection.vendor == "postgresql":  # the foreign-key checks this test left pending
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    state = MigrationExecutor(connection).loader.project_state(
-        ("decisions", "0012_seal_existing_records")
-    )
-    seal_migration.seal_existing(state.apps, StatementRunner())
+    run_data_migration("decisions", "0012_seal_existing_records", "seal_existing")
 
     assert is_sealed(stored("decisions_approval", "reasons", pk))
     assert Approval.objects.get(pk=pk).reasons == "Plain reasons from before"
