@@ -67,7 +67,8 @@ def make_person(case: Case, **fields) -> Person:
     return Person.objects.create(case=case, **fields)
 
 
-def make_request(case: Case, opened_by: User | None = None, **fields) -> ShareRequest:
+def request_fields(**fields) -> dict:
+    """What a practitioner fills in to open a share request, with `fields` over it."""
     today = timezone.localdate()
     values = {
         "direction": ShareRequest.INCOMING,
@@ -80,7 +81,13 @@ def make_request(case: Case, opened_by: User | None = None, **fields) -> ShareRe
         "due_on": today + datetime.timedelta(days=3),
     }
     values.update(fields)
-    return ShareRequest.objects.create(case=case, opened_by=opened_by or case.created_by, **values)
+    return values
+
+
+def make_request(case: Case, opened_by: User | None = None, **fields) -> ShareRequest:
+    return ShareRequest.objects.create(
+        case=case, opened_by=opened_by or case.created_by, **request_fields(**fields)
+    )
 
 
 def make_draft(share_request: ShareRequest, owner: User, **fields) -> DecisionDraft:

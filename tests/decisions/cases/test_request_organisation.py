@@ -22,14 +22,7 @@ def mismatched() -> list[str]:
 def test_a_request_opened_on_a_case_holds_the_cases_organisation(world):
     other_case = factories.make_case(world.other_org, reference="NORTH-2")
     opened = services.share_request_open(
-        user=world.users["other_practitioner"],
-        case=other_case,
-        direction=ShareRequest.OUTGOING,
-        counterpart_agency="School",
-        counterpart_contact="Head, 0100",
-        counterpart_role="Designated safeguarding lead",
-        purpose="Support plan",
-        information_requested="Attendance",
+        user=world.users["other_practitioner"], case=other_case, **factories.request_fields()
     )
     assert ShareRequest.objects.get(pk=opened.pk).organisation == world.other_org
     assert world.share_request.organisation == world.org  # the factory's, through save()
