@@ -42,6 +42,11 @@ class CaseAdmin(CaseScopedAdmin):
     search_fields = ["reference"]
     filter_horizontal = ["assigned"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """A case stays in the organisation it was opened in: its decisions, audit entries
+        and requests name that organisation, and none of them is rewritten."""
+        return ["organisation"] if obj is not None else []
+
 
 @admin.register(Person)
 class PersonAdmin(CaseScopedAdmin):
@@ -53,6 +58,10 @@ class PersonAdmin(CaseScopedAdmin):
 class ShareRequestAdmin(CaseScopedAdmin):
     list_display = ["case", "direction", "counterpart_agency", "status", "due_on"]
     list_filter = ["direction", "status", "urgency"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """A request stays on its case (and so in its organisation), as its decisions do."""
+        return ["case"] if obj is not None else []
 
 
 class ReadOnlyLeadScopedAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):

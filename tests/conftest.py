@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from decisions.models import Case, Decision, DecisionDraft, Person, ShareRequest
-from isg.accounts.models import Organisation, Role, User
+from isg.accounts.models import Membership, Organisation, Role, User
 from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -67,6 +67,15 @@ def world(db) -> World:
     w.decision = factories.make_decision(factories.make_request(w.case), w.users["practitioner"])
     factories.make_case(other, assigned=[w.users["other_practitioner"]], reference="NORTH-1")
     return w
+
+
+@pytest.fixture
+def lead_admin(world) -> User:
+    """The superuser, made safeguarding lead of the first organisation as well, so that the
+    admin shows it that organisation's cases and audit entries."""
+    admin = world.users["admin"]
+    Membership.objects.create(user=admin, organisation=world.org, role=Role.LEAD)
+    return admin
 
 
 @pytest.fixture(scope="session", autouse=True)

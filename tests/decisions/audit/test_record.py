@@ -25,7 +25,6 @@ from decisions.models import (
     Person,
     ShareRequest,
 )
-from isg.accounts.models import Membership, Role
 from tests.decisions.audit.support import build_chain, sql, verify
 from tests.factories import PASSWORD
 
@@ -372,14 +371,6 @@ def test_the_demo_log_verifies(db, settings):
 
 
 # --- Admin ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def lead_admin(world):
-    """The superuser, made safeguarding lead of the first organisation as well."""
-    admin = world.users["admin"]
-    Membership.objects.create(user=admin, organisation=world.org, role=Role.LEAD)
-    return admin
 
 
 def test_admin_shows_entries_read_only_to_a_lead(world, lead_admin, client):
