@@ -23,9 +23,19 @@ from isg.ui.admin import ReadOnlyAdminMixin
 
 
 class CaseScopedAdmin(SimpleHistoryAdmin):
-    """Admins see case content only for cases their other roles let them read."""
+    """Admins see case content only for cases their other roles let them read.
+
+    What places a row (a case's organisation, a person's or request's case) is read-only once
+    the row is saved: its decisions, audit entries and requests name that place, and they are
+    never rewritten.
+    """
 
     case_path = "case"
+    fixed_once_saved: tuple[str, ...] = ("case",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fixed = self.fixed_once_saved if obj is not None else ()
+        return (*super().get_readonly_fields(request, obj), *fixed)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
@@ -41,11 +51,7 @@ class CaseAdmin(CaseScopedAdmin):
     list_filter = ["organisation", "is_closed"]
     search_fields = ["reference"]
     filter_horizontal = ["assigned"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        """A case stays in the organisation it was opened in: its decisions, audit entries
-        and requests name that organisation, and none of them is rewritten."""
-        return ["organisation"] if obj is not None else []
+    fixed_once_saved = ("organisation",)
 
 
 @admin.register(Person)
@@ -58,10 +64,6 @@ class PersonAdmin(CaseScopedAdmin):
 class ShareRequestAdmin(CaseScopedAdmin):
     list_display = ["case", "direction", "counterpart_agency", "status", "due_on"]
     list_filter = ["direction", "status", "urgency"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        """A request stays on its case (and so in its organisation), as its decisions do."""
-        return ["case"] if obj is not None else []
 
 
 class ReadOnlyLeadScopedAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):

@@ -1,5 +1,5 @@
-"""The admin keeps a case in its organisation and a request on its case: what was decided and
-audited names them, and is never rewritten."""
+"""The admin keeps a case in its organisation, and a person or a request on its case: what
+was decided and audited names them, and is never rewritten."""
 
 from django.urls import reverse
 
@@ -29,3 +29,10 @@ def test_a_requests_case_is_read_only_and_its_organisation_never_a_field(
     added = _form_fields(client, reverse("admin:decisions_sharerequest_add"))
     assert "case" in added and "organisation" not in added
     assert ShareRequest.objects.get(pk=world.share_request.pk).organisation == world.org
+
+
+def test_a_persons_case_is_read_only_once_added(world, lead_admin, client):
+    client.force_login(lead_admin)
+    change = _form_fields(client, reverse("admin:decisions_person_change", args=[world.person.pk]))
+    assert "case" not in change and "name" in change
+    assert "case" in _form_fields(client, reverse("admin:decisions_person_add"))
