@@ -32,6 +32,7 @@ from bench.run import (  # noqa: E402
     RESULTS,
     _afresh,
     _client_for,
+    _from_nothing,
     _timed,
     prepare,
     worker_json,
@@ -39,8 +40,10 @@ from bench.run import (  # noqa: E402
 
 ROWS = (
     "floor (lead)",
-    "report selectors",
-    "reports page",
+    "report selectors, from nothing",
+    "report selectors, months kept",
+    "reports page, from nothing",
+    "reports page, months kept",
     "reports page, shown again",
     "chart (outcomes)",
     "CSV, every figure",
@@ -79,28 +82,33 @@ def worker(repeats: int, last_month: str = "") -> dict:
 
         return action
 
-    # Every row but "shown again" counts afresh: the cache (which keeps a report until what
-    # it counts changes) is emptied before each run.
+    # Every row but "shown again" counts: "from nothing" with the cache (which keeps a report
+    # until what it counts changes) emptied and no month kept (decisions/reports/store.py),
+    # "months kept" with the cache emptied, as after a change this month.
     with CaptureQueriesContext(connection) as captured:
-        _afresh(lambda: selectors.report(organisation, period))()
+        _from_nothing(lambda: selectors.report(organisation, period))()
     queries = len(captured)  # now: the connection keeps only the last 9 000 queries
     rows = {
         "floor (lead)": _timed(get(reverse("bench_floor")), repeats),
-        "report selectors": _timed(
+        "report selectors, from nothing": _timed(
+            _from_nothing(lambda: selectors.report(organisation, period)), repeats
+        ),
+        "report selectors, months kept": _timed(
             _afresh(lambda: selectors.report(organisation, period)), repeats
         ),
-        "reports page": _timed(_afresh(get(reverse("reports") + query)), repeats),
+        "reports page, from nothing": _timed(
+            _from_nothing(get(reverse("reports") + query)), repeats
+        ),
+        "reports page, months kept": _timed(_afresh(get(reverse("reports") + query)), repeats),
         "reports page, shown again": _timed(get(reverse("reports") + query), repeats),
         "chart (outcomes)": _timed(
             _afresh(get(reverse("reports_chart", args=["outcomes"]) + query)), repeats
         ),
         "CSV, every figure": _timed(_afresh(get(reverse("reports_csv") + query)), repeats),
     }
-    figures = {
-        slug: _timed(
-            _afresh(lambda slug=slug: selectors.figure(organisation, period, slug)), repeats
-        )
-        for slug in selectors.FIGURES
+    figures = {  # each counted over the whole period, as from nothing
+        slug: _timed(lambda build=build: build(organisation, period), repeats)
+        for slug, build in selectors.FIGURES.items()
     }
     return {
         "rows": rows,

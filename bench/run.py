@@ -169,12 +169,28 @@ def _get(client, url: str, expect: int = 200):
 
 
 def _afresh(action):
-    """The page with an empty cache: what the first look after a change costs (the reports
-    are cached until what they count changes, decisions/reports/selectors.py)."""
+    """The page with an empty cache: what the first look after a change this month costs (a
+    report is cached until what it counts changes; the months that have ended are kept,
+    decisions/reports/store.py)."""
     from django.core.cache import cache
 
     def run():
         cache.clear()
+        action()
+
+    return run
+
+
+def _from_nothing(action):
+    """The page with an empty cache and no report month kept: what the very first look costs
+    (or the first after changes that reach every month of the period)."""
+    from django.core.cache import cache
+
+    from decisions.models import ReportMonth
+
+    def run():
+        cache.clear()
+        ReportMonth.objects.all().delete()
         action()
 
     return run
@@ -256,6 +272,7 @@ def worker_pages(repeats: int) -> dict:
         ),
         "reports (lead)": _get(as_lead, reverse("reports")),
         "reports (lead), counted afresh": _afresh(_get(as_lead, reverse("reports"))),
+        "reports (lead), from nothing": _from_nothing(_get(as_lead, reverse("reports"))),
         "dashboard (lead)": _get(as_lead, reverse("dashboard")),
         "floor (manager)": _get(as_manager, floor),
         "dashboard (manager)": _get(as_manager, reverse("dashboard")),

@@ -24,6 +24,7 @@ from decisions.models.exchange import (
     Receipt,
 )
 from decisions.models.lifecycle import Approval, FollowUp, InfoResponse, ShareRecord
+from decisions.models.reports import ReportMonth
 from decisions.models.retention import LegalHold, RecordKind, RetentionBasis, RetentionSchedule
 from decisions.models.sealing import DataKey
 
@@ -58,6 +59,7 @@ __all__ = [
     "Person",
     "Receipt",
     "RecordKind",
+    "ReportMonth",
     "RetentionBasis",
     "RetentionSchedule",
     "ShareRecord",

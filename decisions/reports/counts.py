@@ -24,6 +24,7 @@ from decisions.reports.figures import (
     Figure,
     MonthlyCounts,
     Series,
+    by_month,
     count_where,
     counts_by_month,
     month_figure,
@@ -35,6 +36,7 @@ from guidance import catalogue
 from isg.accounts.models import Organisation
 
 TOP_AGENCIES = 10
+EVERY_OTHER_AGENCY = "Every other agency"
 
 
 requests_received = MonthlyCounts(
@@ -75,21 +77,25 @@ def decisions_by_framework(organisation: Organisation, period: Period) -> Figure
     counts: dict[str, dict[int, int]] = defaultdict(dict)
     for row in rows:
         counts[row["framework"]][row["month"]] = row["n"]
-    titles = {d["slug"]: d.get("short_title") or d["title"] for d in catalogue.latest()}
+    titles = framework_titles()
+    months = range(len(period.months))
+    series = [
+        Series(titles.get(slug, slug), [float(by_month.get(i, 0)) for i in months])
+        for slug, by_month in counts.items()
+    ]
     return month_figure(
         period,
         slug="frameworks",
         title="Decisions by framework",
         about="Every decision record by the month it was made and the framework it was made under.",
-        series=[
-            Series(
-                titles.get(slug, slug),
-                [float(by_month.get(i, 0)) for i in range(len(period.months))],
-            )
-            for slug, by_month in sorted(counts.items())
-        ],
+        series=sorted(series, key=lambda s: s.label),
         chart="stacked",
     )
+
+
+def framework_titles() -> dict[str, str]:
+    """What the frameworks figure calls each framework: its short title, or its title."""
+    return {d["slug"]: d.get("short_title") or d["title"] for d in catalogue.latest()}
 
 
 def sharing_without_consent(organisation: Organisation, period: Period) -> Figure:
@@ -155,29 +161,59 @@ reconsiderations = MonthlyCounts(
 
 def requests_by_agency(organisation: Organisation, period: Period) -> Figure:
     """The TOP_AGENCIES agencies with most requests, then every other agency together."""
-    requests = ShareRequest.objects.filter(case__organisation=organisation).filter(
-        within(period, "received_on", moment=False)
-    )
-    top = list(
-        requests.values("counterpart_agency")
+    return agency_figure(summed(agency_counts(organisation, period)), TOP_AGENCIES)
+
+
+def agencies_by_month(organisation: Organisation, period: Period) -> list[Figure]:
+    """Each month's part of the agencies figure: every agency, most requests first."""
+    return [agency_figure(month, None) for month in agency_counts(organisation, period)]
+
+
+def agency_counts(organisation: Organisation, period: Period) -> list[dict[str, list[float]]]:
+    """For each month of the period, each agency's [incoming, outgoing] requests."""
+    rows = (
+        by_month(
+            ShareRequest.objects.filter(case__organisation=organisation),
+            period,
+            "received_on",
+            moment=False,
+        )
+        .values("month", "counterpart_agency")
         .annotate(
             incoming=count_where(direction=ShareRequest.INCOMING),
             outgoing=count_where(direction=ShareRequest.OUTGOING),
-            total=Count("pk"),
         )
-        .order_by("-total", "counterpart_agency")[:TOP_AGENCIES]
+        .order_by()
     )
-    rows = [row["counterpart_agency"] for row in top]
-    incoming = [float(row["incoming"]) for row in top]
-    outgoing = [float(row["outgoing"]) for row in top]
-    totals = requests.aggregate(
-        incoming=count_where(direction=ShareRequest.INCOMING),
-        outgoing=count_where(direction=ShareRequest.OUTGOING),
-    )
-    all_in, all_out = float(totals["incoming"]), float(totals["outgoing"])
-    rest_in, rest_out = all_in - sum(incoming), all_out - sum(outgoing)
+    months: list[dict[str, list[float]]] = [{} for _ in period.months]
+    for row in rows:
+        months[row["month"]][row["counterpart_agency"]] = [row["incoming"], row["outgoing"]]
+    return months
+
+
+def summed(months: list[dict[str, list[float]]]) -> dict[str, list[float]]:
+    """Each row's values added up over the months (a figure by name over a period)."""
+    totals: dict[str, list[float]] = {}
+    for month in months:
+        for name, values in month.items():
+            total = totals.setdefault(name, [0.0] * len(values))
+            for i, value in enumerate(values):
+                total[i] += value
+    return totals
+
+
+def agency_figure(counts: dict[str, list[float]], top: int | None) -> Figure:
+    """The agencies figure from each agency's (incoming, outgoing): most requests first, ties
+    by name; past the `top` of them, one row for every other agency."""
+    ranked = sorted(counts.items(), key=lambda item: (-sum(item[1]), item[0]))
+    shown, rest = (ranked, []) if top is None else (ranked[:top], ranked[top:])
+    rows = [agency for agency, _ in shown]
+    incoming: list[float | None] = [float(n_in) for _, (n_in, _) in shown]
+    outgoing: list[float | None] = [float(n_out) for _, (_, n_out) in shown]
+    rest_in = float(sum(n_in for _, (n_in, _) in rest))
+    rest_out = float(sum(n_out for _, (_, n_out) in rest))
     if rest_in or rest_out:
-        rows.append("Every other agency")
+        rows.append(EVERY_OTHER_AGENCY)
         incoming.append(rest_in)
         outgoing.append(rest_out)
     return Figure(
@@ -187,30 +223,59 @@ def requests_by_agency(organisation: Organisation, period: Period) -> Figure:
         f"{TOP_AGENCIES} with most; organisations on ISG by their name).",
         row_heading="Agency",
         rows=rows,
-        series=[Series("Incoming", list(incoming)), Series("Outgoing", list(outgoing))],
+        series=[Series("Incoming", incoming), Series("Outgoing", outgoing)],
         chart="horizontal",
     )
 
 
 def exchanges(organisation: Organisation, period: Period) -> Figure:
     """Requests to and from organisations on ISG, by the other organisation."""
-    window = within(period, "asked_at", moment=True)
+    return exchange_figure(summed(exchange_counts(organisation, period)))
+
+
+def exchanges_by_month(organisation: Organisation, period: Period) -> list[Figure]:
+    """Each month's part of the exchanges figure."""
+    return [exchange_figure(month) for month in exchange_counts(organisation, period)]
+
+
+def exchange_counts(organisation: Organisation, period: Period) -> list[dict[str, list[float]]]:
+    """For each month of the period, each other organisation's [asked of us, answered by us,
+    asked by us], by the month asked."""
     received = (
-        ExchangeRequest.objects.filter(window, to_organisation=organisation)
-        .values("from_organisation__name")
+        by_month(
+            ExchangeRequest.objects.filter(to_organisation=organisation),
+            period,
+            "asked_at",
+            moment=True,
+        )
+        .values("month", "from_organisation__name")
         .annotate(n=Count("pk"), answered=count_where(status=ExchangeRequest.Status.ANSWERED))
+        .order_by()
     )
     sent = (
-        ExchangeRequest.objects.filter(window, from_organisation=organisation)
-        .values("to_organisation__name")
+        by_month(
+            ExchangeRequest.objects.filter(from_organisation=organisation),
+            period,
+            "asked_at",
+            moment=True,
+        )
+        .values("month", "to_organisation__name")
         .annotate(n=Count("pk"))
+        .order_by()
     )
-    by_name: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    months: list[defaultdict[str, list[float]]] = [
+        defaultdict(lambda: [0.0, 0.0, 0.0]) for _ in period.months
+    ]
     for row in received:
-        by_name[row["from_organisation__name"]][0] = row["n"]
-        by_name[row["from_organisation__name"]][1] = row["answered"]
+        counted = months[row["month"]][row["from_organisation__name"]]
+        counted[0], counted[1] = row["n"], row["answered"]
     for row in sent:
-        by_name[row["to_organisation__name"]][2] = row["n"]
+        months[row["month"]][row["to_organisation__name"]][2] = row["n"]
+    return [dict(month) for month in months]
+
+
+def exchange_figure(by_name: dict[str, list[float]]) -> Figure:
+    """The exchanges figure from each organisation's [asked of us, answered, asked by us]."""
     names = sorted(by_name)
     return Figure(
         slug="exchanges",

@@ -30,6 +30,7 @@ from decisions.models import (
     Decision,
     DecisionDraft,
     Person,
+    ReportMonth,
     ShareRequest,
 )
 from decisions.seeding.bulk import BATCH, bulk_create_keeping, history_rows
@@ -378,6 +379,8 @@ def generate_chunk(
     Approval.objects.bulk_create(approvals, batch_size=BATCH)
     history_rows(cases, assigned, people, requests)
     AuditEntry.objects.bulk_create(audit_rows, batch_size=BATCH)
+    # Bulk inserts send no signal (reports.receivers): forget the reports' kept months here.
+    ReportMonth.objects.filter(organisation__in=[cast.organisation for cast in casts]).delete()
 
     summary.people += len(people)
     summary.requests += len(requests)

@@ -1,7 +1,8 @@
 """Every report figure against the same count worked out here, in Python, from the rows the
-test wrote: random decisions, verdicts, share records, follow-ups, complaints and exchanges
-over fourteen months (some outside the period, some at another organisation), times near
-midnight at the ends of months so that the service's time zone decides the month."""
+`year` fixture wrote (tests/decisions/reports/year.py): random decisions, verdicts, share
+records, follow-ups, complaints and exchanges over fourteen months (some outside the period,
+some at another organisation), times near midnight at the ends of months so that the
+service's time zone decides the month."""
 
 import datetime
 import math
@@ -9,6 +10,7 @@ import random
 from collections import Counter, defaultdict
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -17,34 +19,23 @@ from decisions.audit import record as audit_record
 from decisions.cases import services as case_services
 from decisions.models import (
     SHARING_OUTCOMES,
-    Approval,
-    Complaint,
     Decision,
     ExchangeRequest,
-    FollowUp,
-    ShareRecord,
+    ReportMonth,
     ShareRequest,
 )
-from decisions.reports import selectors
+from decisions.reports import counts, selectors, timings
 from decisions.reports.counts import TOP_AGENCIES
 from decisions.reports.period import Period, add_months, month_start
 from guidance import catalogue
 from isg.accounts.models import Role
 from tests import factories
-
-AGENCIES = [f"Agency {letter}" for letter in "ABCDEFGHIJKL"]  # 12: the top 10 and the rest
-OUTCOMES = [code for code, _ in Decision.Outcome.choices]
+from tests.decisions.reports.year import write_year
 
 
 def local_month(value):
     day = timezone.localtime(value).date() if isinstance(value, datetime.datetime) else value
     return month_start(day)
-
-
-def moment(rng, day):
-    """A time on `day`, local: often late in the evening, when UTC is on another day."""
-    hour, minute = rng.choice([(0, 20), (9, 0), (14, 30), (23, 40)])
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
 def utc(moment):
@@ -54,154 +45,6 @@ def utc(moment):
 def nearest_rank(values, fraction):
     ordered = sorted(values)
     return ordered[math.ceil(fraction * len(ordered)) - 1]
-
-
-class Year:
-    """What the test wrote, kept in plain lists to count from."""
-
-    def __init__(self):
-        self.requests, self.decisions, self.approvals, self.records = [], [], [], []
-        self.follow_ups, self.complaints, self.exchanges = [], [], []
-
-
-def write_year(org, other_org, rng, period):
-    practitioner = factories.make_user(org, Role.PRACTITIONER)
-    manager = factories.make_user(org, Role.MANAGER)
-    lead = factories.make_user(org, Role.LEAD)
-    other_practitioner = factories.make_user(other_org, Role.PRACTITIONER)
-    other_case = factories.make_case(other_org, assigned=[other_practitioner])
-    year = Year()
-    today = timezone.localdate()
-    first = period.first - datetime.timedelta(days=45)
-    case = factories.make_case(org, assigned=[practitioner])
-    for _ in range(90):
-        received = first + datetime.timedelta(days=rng.randint(0, (today - first).days))
-        share_request = factories.make_request(
-            case,
-            direction=rng.choice([ShareRequest.INCOMING, ShareRequest.OUTGOING]),
-            counterpart_agency=rng.choice(AGENCIES[:6] * 3 + AGENCIES[6:]),
-            received_on=received,
-            due_on=received + datetime.timedelta(days=rng.randint(0, 10)),
-            status=rng.choice(["open", "in_progress", "closed"]),
-        )
-        year.requests.append(share_request)
-        if rng.random() < 0.2:
-            continue  # never decided
-        decided_on = received + datetime.timedelta(days=rng.choice([0, 1, 2, 5, 9, 14]))
-        decision = factories.make_decision(
-            share_request,
-            practitioner,
-            outcome=rng.choice(OUTCOMES),
-            framework=rng.choice(["uk-2024", "sa-isg", "nz"]),
-            requires_approval=rng.random() < 0.6,
-            decided_at=moment(rng, decided_on),
-        )
-        year.decisions.append(decision)
-        if share_request.status != ShareRequest.Status.AWAITING_APPROVAL:  # as submit leaves it
-            share_request.status = rng.choice(
-                [ShareRequest.Status.READY_TO_SHARE, ShareRequest.Status.SHARED]
-            )
-            share_request.save(update_fields=["status"])
-        chain = [decision]
-        if rng.random() < 0.25:  # reconsidered, sometimes twice
-            for _ in range(rng.choice([1, 1, 2])):
-                later = chain[-1].decided_at + datetime.timedelta(days=rng.randint(1, 20))
-                newer = factories.make_decision(
-                    share_request,
-                    practitioner,
-                    outcome=rng.choice(OUTCOMES),
-                    requires_approval=rng.random() < 0.5,
-                    supersedes=chain[-1],
-                    decided_at=later,
-                )
-                chain.append(newer)
-                year.decisions.append(newer)
-        for each in chain:
-            write_after(rng, each, practitioner, manager, lead, year)
-    for _ in range(25):  # exchanges: Northgate asks us, and we ask Northgate
-        day = first + datetime.timedelta(days=rng.randint(0, (today - first).days))
-        asked_at = moment(rng, day)
-        status = rng.choice(list(ExchangeRequest.Status.values))
-        if rng.random() < 0.5:
-            exchange = factories.make_exchange(
-                other_case, org, other_practitioner, asked_at=asked_at, status=status
-            )
-        else:
-            exchange = factories.make_exchange(
-                case, other_org, practitioner, asked_at=asked_at, status=status
-            )
-        year.exchanges.append(exchange)
-    return year
-
-
-def write_after(rng, decision, practitioner, manager, lead, year):
-    if decision.requires_approval:
-        if rng.random() < 0.3:
-            year.approvals.append(
-                Approval.objects.create(
-                    decision=decision, approver=manager, verdict="more_info", reasons="Why?",
-                    created_at=decision.decided_at + datetime.timedelta(hours=rng.randint(1, 9)),
-                )
-            )
-        if rng.random() < 0.85:
-            verdict = rng.choice(["approved", "approved", "rejected"])
-            year.approvals.append(
-                Approval.objects.create(
-                    decision=decision,
-                    approver=manager,
-                    verdict=verdict,
-                    reasons="" if verdict == "approved" else "Not yet.",
-                    created_at=decision.decided_at
-                    + datetime.timedelta(minutes=rng.randint(10, 60 * 24 * 6)),
-                )
-            )
-    shared_on = timezone.localtime(decision.decided_at).date() + datetime.timedelta(
-        days=rng.randint(0, 3)
-    )
-    if decision.outcome in SHARING_OUTCOMES and rng.random() < 0.7:
-        year.records.append(
-            ShareRecord.objects.create(
-                decision=decision, shared=True, what_was_shared="Dates", shared_with="Them",
-                shared_on=shared_on, recorded_by=practitioner,
-            )
-        )
-    elif rng.random() < 0.5:
-        year.records.append(
-            ShareRecord.objects.create(
-                decision=decision, shared=False, not_shared_reasons="No", requester_told=True,
-                recorded_by=practitioner,
-            )
-        )
-    if rng.random() < 0.5:
-        due = shared_on + datetime.timedelta(days=rng.randint(-3, 20))
-        done = rng.choice([None, -2, 0, 3])
-        year.follow_ups.append(
-            FollowUp.objects.create(
-                case=decision.case, decision=decision, action="Check", owner=practitioner,
-                due_on=due, created_by=practitioner,
-                done_at=None if done is None else moment(rng, due + datetime.timedelta(days=done)),
-            )
-        )
-    if rng.random() < 0.15:
-        year.complaints.append(
-            Complaint.objects.create(
-                decision=decision, organisation=decision.organisation, made_by="A parent",
-                received_on=shared_on + datetime.timedelta(days=rng.randint(0, 40)),
-                details="Not told", recorded_by=lead,
-            )
-        )
-
-
-@pytest.fixture
-def year(db):
-    org = factories.make_organisation("Riverside")
-    other = factories.make_organisation("Northgate")
-    period = Period.default()
-    written = write_year(org, other, random.Random(18), period)
-    # Another organisation's year: none of it counted, except its exchanges with us.
-    elsewhere = write_year(other, org, random.Random(81), period)
-    written.exchanges += elsewhere.exchanges
-    return org, other, period, written
 
 
 def in_period(period, value):
@@ -218,7 +61,7 @@ def series(figure, label):
 
 def test_requests_by_month_and_direction(year):
     org, _, period, written = year
-    figure = selectors.requests_received(org, period)
+    figure = counts.requests_received(org, period)
     for direction, label in (
         (ShareRequest.INCOMING, "Incoming (asked of us)"),
         (ShareRequest.OUTGOING, "Outgoing (we proposed)"),
@@ -234,7 +77,7 @@ def test_requests_by_month_and_direction(year):
 
 def test_decisions_by_outcome_count_every_record_in_the_month_it_was_made(year):
     org, _, period, written = year
-    figure = selectors.decisions_by_outcome(org, period)
+    figure = counts.decisions_by_outcome(org, period)
     for code, label in Decision.Outcome.choices:
         expected = Counter(
             local_month(d.decided_at)
@@ -248,7 +91,7 @@ def test_decisions_by_outcome_count_every_record_in_the_month_it_was_made(year):
 
 def test_decisions_by_framework(year):
     org, _, period, written = year
-    figure = selectors.decisions_by_framework(org, period)
+    figure = counts.decisions_by_framework(org, period)
     counted = {}
     for s in figure.series:
         counted[s.label] = s.values
@@ -264,7 +107,7 @@ def test_decisions_by_framework(year):
 
 def test_sharing_without_consent_decided_and_shared(year):
     org, _, period, written = year
-    figure = selectors.sharing_without_consent(org, period)
+    figure = counts.sharing_without_consent(org, period)
     decided = Counter(
         local_month(d.decided_at)
         for d in written.decisions
@@ -284,7 +127,7 @@ def test_sharing_without_consent_decided_and_shared(year):
 
 def test_verdicts_by_month(year):
     org, _, period, written = year
-    figure = selectors.approvals(org, period)
+    figure = counts.approvals(org, period)
     for verdict, label in (
         ("approved", "Approved"),
         ("rejected", "Rejected"),
@@ -300,7 +143,7 @@ def test_verdicts_by_month(year):
 
 def test_approval_turnaround_median_and_90th_percentile_in_hours(year):
     org, _, period, written = year
-    figure = selectors.approval_turnaround(org, period)
+    figure = timings.approval_turnaround(org, period)
     hours = defaultdict(list)
     for a in written.approvals:
         if a.verdict in ("approved", "rejected") and in_period(period, a.created_at):
@@ -319,7 +162,7 @@ def test_approval_turnaround_median_and_90th_percentile_in_hours(year):
 
 def test_time_from_request_to_first_decision_in_days(year):
     org, _, period, written = year
-    figure = selectors.time_to_decision(org, period)
+    figure = timings.time_to_decision(org, period)
     days = defaultdict(list)
     for d in written.decisions:
         if d.supersedes_id is None and in_period(period, d.decided_at):
@@ -335,7 +178,7 @@ def test_time_from_request_to_first_decision_in_days(year):
 def test_requests_decided_late_or_not_at_all(year):
     org, _, period, written = year
     today = timezone.localdate()
-    figure = selectors.late_requests(org, period)
+    figure = timings.late_requests(org, period)
     due, late = Counter(), Counter()
     first = {
         d.share_request_id: timezone.localtime(d.decided_at).date()
@@ -359,7 +202,7 @@ def test_requests_decided_late_or_not_at_all(year):
 def test_follow_ups_done_late_or_not_yet(year):
     org, _, period, written = year
     today = timezone.localdate()
-    figure = selectors.late_follow_ups(org, period)
+    figure = timings.late_follow_ups(org, period)
     due, late = Counter(), Counter()
     for f in written.follow_ups:
         if not in_period(period, f.due_on):
@@ -374,7 +217,7 @@ def test_follow_ups_done_late_or_not_yet(year):
 
 def test_reconsiderations_of_refusals_and_changed_outcomes(year):
     org, _, period, written = year
-    figure = selectors.reconsiderations(org, period)
+    figure = counts.reconsiderations(org, period)
     total, of_refusals, changed = Counter(), Counter(), Counter()
     for d in written.decisions:
         if d.supersedes_id is None or not in_period(period, d.decided_at):
@@ -391,14 +234,14 @@ def test_reconsiderations_of_refusals_and_changed_outcomes(year):
 
 def test_requests_by_agency_the_top_ten_then_the_rest(year):
     org, _, period, written = year
-    figure = selectors.requests_by_agency(org, period)
+    figure = counts.requests_by_agency(org, period)
     kept = [r for r in written.requests if in_period(period, r.received_on)]
-    counts = Counter(r.counterpart_agency for r in kept)
-    top = sorted(counts, key=lambda name: (-counts[name], name))[:TOP_AGENCIES]
+    by_agency = Counter(r.counterpart_agency for r in kept)
+    top = sorted(by_agency, key=lambda name: (-by_agency[name], name))[:TOP_AGENCIES]
     assert figure.rows[: len(top)] == top
     incoming = Counter(r.counterpart_agency for r in kept if r.direction == "incoming")
     assert series(figure, "Incoming")[: len(top)] == [float(incoming[a]) for a in top]
-    rest = [a for a in counts if a not in top]
+    rest = [a for a in by_agency if a not in top]
     assert rest and figure.rows[-1] == "Every other agency"
     assert series(figure, "Incoming")[-1] == sum(incoming[a] for a in rest)
     assert sum(series(figure, "Incoming")) + sum(series(figure, "Outgoing")) == len(kept)
@@ -406,7 +249,7 @@ def test_requests_by_agency_the_top_ten_then_the_rest(year):
 
 def test_exchanges_by_the_other_organisation(year):
     org, other, period, written = year
-    figure = selectors.exchanges(org, period)
+    figure = counts.exchanges(org, period)
     kept = [e for e in written.exchanges if in_period(period, e.asked_at)]
     asked_of_us = [e for e in kept if e.to_organisation_id == org.pk]
     assert figure.rows == ["Northgate"]
@@ -420,7 +263,7 @@ def test_exchanges_by_the_other_organisation(year):
 
 def test_complaints_by_what_was_decided(year):
     org, _, period, written = year
-    figure = selectors.complaints(org, period)
+    figure = counts.complaints(org, period)
     shared, refused = Counter(), Counter()
     for c in written.complaints:
         if in_period(period, c.received_on):
@@ -433,7 +276,7 @@ def test_complaints_by_what_was_decided(year):
 def test_overdue_today_as_the_dashboard_counts_it(year):
     org, _, _, written = year
     today = timezone.localdate()
-    requests, follow_ups = selectors.overdue_now(org, today)
+    requests, follow_ups = timings.overdue_now(org, today)
     assert requests == sum(
         r.due_on < today and r.status in ShareRequest.OPEN_STATUSES
         for r in ShareRequest.objects.filter(case__organisation=org)
@@ -444,7 +287,7 @@ def test_overdue_today_as_the_dashboard_counts_it(year):
 def test_a_shorter_period_counts_only_its_months(year):
     org, _, period, written = year
     short = Period(add_months(period.last, -2), add_months(period.last, -1))
-    figure = selectors.decisions_by_outcome(org, short)
+    figure = counts.decisions_by_outcome(org, short)
     assert len(figure.rows) == 2
     assert sum(sum(s.values) for s in figure.series) == sum(
         short.first <= local_month(d.decided_at) <= short.last for d in written.decisions
@@ -456,23 +299,33 @@ def test_the_report_costs_the_same_queries_whatever_the_data(db):
     other = factories.make_organisation("Northgate")
     period = Period.default()
 
-    def queries():
-        """The report's own queries (not the framework catalogue's, a cache of its own)."""
+    def queries(*, kept):
+        """The report's own queries (not the framework catalogue's, a cache of its own), counted
+        afresh: with the ended months kept from the last count, or with nothing kept."""
+        cache.clear()
+        if not kept:
+            ReportMonth.objects.all().delete()
         with CaptureQueriesContext(connection) as captured:
             selectors.report(org, period)
         return sum("guidance_frameworkversion" not in q["sql"] for q in captured)
 
-    empty = queries()
+    empty = queries(kept=False), queries(kept=True)
     write_year(org, other, random.Random(1), period)
-    small = queries()
+    small = queries(kept=False), queries(kept=True)
     write_year(org, other, random.Random(2), period)
     write_year(org, other, random.Random(3), period)
-    assert queries() == small == empty
-    # One a figure; a second for sharing without consent (decided, shared), late requests
-    # (due, decided late), the agencies (the top ten, the total) and the exchanges (asked of
-    # us, by us); two for today's overdue counts; two for the data version the cache is
-    # keyed on (selectors.data_version).
-    assert small == len(selectors.FIGURES) + 4 + 2 + 2
+    assert (queries(kept=False), queries(kept=True)) == small == empty
+    # Counting: one query a figure; a second for sharing without consent (decided, shared),
+    # late requests (due, decided late) and the exchanges (asked of us, by us). Around it:
+    # two for the data version the cache is keyed on (store.data_version), two for today's
+    # overdue counts, one to read the kept months.
+    counting = len(selectors.FIGURES) + 3
+    around = 2 + 2 + 1
+    # From nothing, every month is counted, and the ended ones kept: one write, and the data
+    # version read again to check that nothing changed meanwhile.
+    assert small[0] == counting + around + 1 + 2
+    # With the ended months kept, only this month is counted: the same queries, fewer rows.
+    assert small[1] == counting + around
 
 
 def test_a_report_is_counted_again_when_what_it_counts_changes_and_only_then(db):

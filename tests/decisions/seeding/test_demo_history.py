@@ -16,7 +16,7 @@ from decisions.models import (
     FollowUp,
     ShareRecord,
 )
-from decisions.reports import selectors
+from decisions.reports import counts
 from decisions.reports.period import Period
 from decisions.seeding.clock import clock_at
 from isg.accounts.models import Organisation
@@ -75,7 +75,7 @@ def test_seed_demo_writes_a_year_through_the_services_in_time_order(db, settings
 
     # Every month of the default report has decisions, and the year shows a trend.
     riverside = Organisation.objects.get(name="Riverside Children's Services")
-    figure = selectors.decisions_by_outcome(riverside, Period.default())
+    figure = counts.decisions_by_outcome(riverside, Period.default())
     per_month = [sum(s.values[i] or 0 for s in figure.series) for i in range(len(figure.rows))]
     assert all(per_month[:-1]), per_month  # the current month may have just begun
     assert sum(per_month[6:]) > sum(per_month[:6])  # more in the second half of the year
