@@ -24,7 +24,7 @@ from decisions.reports.figures import (
     Figure,
     MonthlyCounts,
     Series,
-    by_month,
+    by_month_and_name,
     count_where,
     counts_by_month,
     month_figure,
@@ -161,7 +161,7 @@ reconsiderations = MonthlyCounts(
 
 def requests_by_agency(organisation: Organisation, period: Period) -> Figure:
     """The TOP_AGENCIES agencies with most requests, then every other agency together."""
-    return agency_figure(summed(agency_counts(organisation, period)), TOP_AGENCIES)
+    return agency_figure(summed(agency_counts(organisation, period)))
 
 
 def agencies_by_month(organisation: Organisation, period: Period) -> list[Figure]:
@@ -171,19 +171,14 @@ def agencies_by_month(organisation: Organisation, period: Period) -> list[Figure
 
 def agency_counts(organisation: Organisation, period: Period) -> list[dict[str, list[float]]]:
     """For each month of the period, each agency's [incoming, outgoing] requests."""
-    rows = (
-        by_month(
-            ShareRequest.objects.filter(case__organisation=organisation),
-            period,
-            "received_on",
-            moment=False,
-        )
-        .values("month", "counterpart_agency")
-        .annotate(
-            incoming=count_where(direction=ShareRequest.INCOMING),
-            outgoing=count_where(direction=ShareRequest.OUTGOING),
-        )
-        .order_by()
+    rows = by_month_and_name(
+        ShareRequest.objects.filter(case__organisation=organisation),
+        period,
+        "received_on",
+        moment=False,
+        name="counterpart_agency",
+        incoming=count_where(direction=ShareRequest.INCOMING),
+        outgoing=count_where(direction=ShareRequest.OUTGOING),
     )
     months: list[dict[str, list[float]]] = [{} for _ in period.months]
     for row in rows:
@@ -202,9 +197,9 @@ def summed(months: list[dict[str, list[float]]]) -> dict[str, list[float]]:
     return totals
 
 
-def agency_figure(counts: dict[str, list[float]], top: int | None) -> Figure:
-    """The agencies figure from each agency's (incoming, outgoing): most requests first, ties
-    by name; past the `top` of them, one row for every other agency."""
+def agency_figure(counts: dict[str, list[float]], top: int | None = TOP_AGENCIES) -> Figure:
+    """The agencies figure from each agency's [incoming, outgoing]: most requests first, ties
+    by name; past the `top` of them (if any), one row for every other agency."""
     ranked = sorted(counts.items(), key=lambda item: (-sum(item[1]), item[0]))
     shown, rest = (ranked, []) if top is None else (ranked[:top], ranked[top:])
     rows = [agency for agency, _ in shown]
@@ -241,27 +236,22 @@ def exchanges_by_month(organisation: Organisation, period: Period) -> list[Figur
 def exchange_counts(organisation: Organisation, period: Period) -> list[dict[str, list[float]]]:
     """For each month of the period, each other organisation's [asked of us, answered by us,
     asked by us], by the month asked."""
-    received = (
-        by_month(
-            ExchangeRequest.objects.filter(to_organisation=organisation),
-            period,
-            "asked_at",
-            moment=True,
-        )
-        .values("month", "from_organisation__name")
-        .annotate(n=Count("pk"), answered=count_where(status=ExchangeRequest.Status.ANSWERED))
-        .order_by()
+    received = by_month_and_name(
+        ExchangeRequest.objects.filter(to_organisation=organisation),
+        period,
+        "asked_at",
+        moment=True,
+        name="from_organisation__name",
+        n=Count("pk"),
+        answered=count_where(status=ExchangeRequest.Status.ANSWERED),
     )
-    sent = (
-        by_month(
-            ExchangeRequest.objects.filter(from_organisation=organisation),
-            period,
-            "asked_at",
-            moment=True,
-        )
-        .values("month", "to_organisation__name")
-        .annotate(n=Count("pk"))
-        .order_by()
+    sent = by_month_and_name(
+        ExchangeRequest.objects.filter(from_organisation=organisation),
+        period,
+        "asked_at",
+        moment=True,
+        name="to_organisation__name",
+        n=Count("pk"),
     )
     months: list[defaultdict[str, list[float]]] = [
         defaultdict(lambda: [0.0, 0.0, 0.0]) for _ in period.months

@@ -129,6 +129,25 @@ def by_month(queryset: QuerySet[Any], period: Period, field_name: str, *, moment
     )
 
 
+def by_month_and_name(
+    queryset: QuerySet[Any],
+    period: Period,
+    field_name: str,
+    *,
+    moment: bool,
+    name: str,
+    **counted: Any,
+) -> Any:
+    """The rows of the period counted (`counted`: name -> aggregate) by month index and by
+    the value of `name`, unordered: one row a month and name."""
+    return (
+        by_month(queryset, period, field_name, moment=moment)
+        .values("month", name)
+        .annotate(**counted)
+        .order_by()
+    )
+
+
 # A series of counts: its label, and which rows it counts (None: every row).
 Column = tuple[str, Q | None]
 

@@ -34,10 +34,11 @@ FIGURES: dict[str, Callable[[Organisation, Period], Figure]] = {
     "complaints": counts.complaints,
 }
 
-# Figures with a row per name, not per month: counted by name and month, summed when joined.
-BY_NAME: dict[str, Callable[[Organisation, Period], list[Figure]]] = {
-    "agencies": counts.agencies_by_month,
-    "exchanges": counts.exchanges_by_month,
+# Figures with a row per name, not per month: counted by name and month, and joined by adding
+# up each name's values over the months and drawing the figure from those totals.
+BY_NAME: dict[str, tuple[Callable[[Organisation, Period], list[Figure]], Callable[..., Figure]]] = {
+    "agencies": (counts.agencies_by_month, counts.agency_figure),
+    "exchanges": (counts.exchanges_by_month, counts.exchange_figure),
 }
 # The figure with a series for each framework found in the period, in name order.
 SERIES_FOUND = ("frameworks",)
@@ -51,7 +52,7 @@ def count(organisation: Organisation, months: list[datetime.date]) -> dict[datet
     if not months:
         return {}
     span = Period(min(months), max(months))
-    by_name = {slug: build(organisation, span) for slug, build in BY_NAME.items()}
+    by_name = {slug: build(organisation, span) for slug, (build, _) in BY_NAME.items()}
     whole = {
         slug: build(organisation, span) for slug, build in FIGURES.items() if slug not in BY_NAME
     }
@@ -101,9 +102,9 @@ def _join_months(slug: str, parts: list[Figure]) -> Figure:
 
 
 def _join_by_name(slug: str, parts: list[Figure]) -> Figure:
-    totals = counts.summed(
-        [{row: [v or 0.0 for v in values] for row, values in part.table} for part in parts]
+    _, draw = BY_NAME[slug]
+    return draw(
+        counts.summed(
+            [{row: [v or 0.0 for v in values] for row, values in part.table} for part in parts]
+        )
     )
-    if slug == "agencies":
-        return counts.agency_figure(totals, counts.TOP_AGENCIES)
-    return counts.exchange_figure(totals)
